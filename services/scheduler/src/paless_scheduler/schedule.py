@@ -1,0 +1,54 @@
+"""Periodic jobs and the tick that enqueues them.
+
+Each run of a periodic job belongs to a time slot (start of its interval). The slot
+is claimed in Redis with SET NX and the job gets a deterministic arq id from it, so
+however many schedulers tick during a slot, the job is enqueued once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from arq import ArqRedis
+from paless_shared import jobs
+from paless_shared.settings import SchedulerSettings
+
+log = logging.getLogger(__name__)
+
+SLOT_KEY_PREFIX = "paless:scheduler:slot:"
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    function: str
+    interval_seconds: int
+
+    def slot(self, now: float) -> int:
+        """The start (epoch seconds) of the interval that `now` falls in."""
+        return int(now // self.interval_seconds) * self.interval_seconds
+
+    def job_id(self, slot: int) -> str:
+        return f"{self.function}:{slot}"
+
+
+def periodic_jobs(settings: SchedulerSettings) -> list[PeriodicJob]:
+    return [PeriodicJob(jobs.RECONCILE, settings.reconcile_interval_seconds)]
+
+
+async def tick(queue: ArqRedis, periodic: list[PeriodicJob], now: float) -> list[str]:
+    """Enqueue every periodic job whose current slot has not been enqueued yet;
+    returns the ids this call enqueued."""
+    enqueued = []
+    for job in periodic:
+        slot = job.slot(now)
+        job_id = job.job_id(slot)
+        claimed = await queue.set(
+            SLOT_KEY_PREFIX + job_id, "1", nx=True, ex=max(2 * job.interval_seconds, 60)
+        )
+        if not claimed:
+            continue
+        if await queue.enqueue_job(job.function, str(slot), _job_id=job_id) is not None:
+            enqueued.append(job_id)
+            log.info("scheduler.job.enqueued job_id=%s", job_id)
+    return enqueued

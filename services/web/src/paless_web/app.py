@@ -1,0 +1,47 @@
+"""The FastAPI application."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from paless_web import problems
+from paless_web.routes import auth, documents, health, uploads
+from paless_web.state import WebConfig, open_state
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """
+paless keeps your documents: upload PDFs, let the workers read them, find and
+download them again. Files never pass through this API on the way out: downloads
+are short-lived signed URLs straight to storage.
+
+Authenticate with `POST /api/v1/auth/token`, then send `Authorization: Bearer <token>`.
+Every error is `application/problem+json` (RFC 9457).
+"""
+
+
+def create_app(config: WebConfig | None = None) -> FastAPI:
+    """Build the app. Settings are read from the environment at startup unless given."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with open_state(config or WebConfig.from_env()) as state:
+            app.state.paless = state
+            yield
+
+    app = FastAPI(
+        title="paless",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    problems.install(app)
+    api = APIRouter(prefix=API_PREFIX)
+    for module in (auth, documents, uploads):
+        api.include_router(module.router)
+    app.include_router(api)
+    app.include_router(health.router)
+    return app

@@ -1,0 +1,100 @@
+"""One error shape for the whole API: RFC 9457 problem details."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from paless_shared.errors import DomainError
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+TYPE_BASE = "urn:paless:problem:"
+
+
+class Problem(BaseModel):
+    """An error, as RFC 9457 problem details (extension members allowed)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(examples=[TYPE_BASE + "not-found"])
+    title: str = Field(examples=["Not found"])
+    status: int = Field(examples=[404])
+    detail: str = Field(examples=["document 7a0f… not found"])
+    errors: list[dict[str, Any]] | None = Field(
+        default=None, description="For validation errors: each invalid field and why."
+    )
+
+
+def problem_response(
+    status: int, detail: str, *, slug: str | None = None, title: str | None = None, **extra: Any
+) -> JSONResponse:
+    phrase = HTTPStatus(status).phrase
+    body = Problem(
+        type=TYPE_BASE + (slug or phrase.lower().replace(" ", "-")),
+        title=title or phrase,
+        status=status,
+        detail=detail,
+        **extra,
+    )
+    return JSONResponse(
+        body.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM_MEDIA_TYPE
+    )
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries documenting the problem responses a route can give."""
+    return {
+        status: {
+            "model": Problem,
+            "description": HTTPStatus(status).phrase,
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status in statuses
+    }
+
+
+async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    response = problem_response(exc.status, exc.detail, slug=exc.type_slug, title=exc.title)
+    response.headers.update(exc.headers)
+    return response
+
+
+async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    response = problem_response(exc.status_code, str(exc.detail))
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"field": ".".join(str(part) for part in error["loc"]), "message": error["msg"]}
+        for error in exc.errors()
+    ]
+    fields = ", ".join(error["field"] for error in errors)
+    return problem_response(
+        422, f"the request is not valid: {fields}", slug="validation-error", errors=errors
+    )
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("web.request.crashed path=%s", request.url.path, exc_info=exc)
+    return problem_response(500, "an unexpected error occurred; it has been logged")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected_error)

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, status
+from paless_shared.services import documents as service
+
+from paless_web.deps import ConfigDep, CurrentUser, StorageDep, UnitOfWorkDep
+from paless_web.problems import responses
+from paless_web.schemas import DirectUpload, Document, UploadRequest
+
+router = APIRouter(prefix="/uploads", tags=["uploads"])
+
+
+@router.post(
+    "",
+    operation_id="uploads_create",
+    status_code=status.HTTP_201_CREATED,
+    response_model=DirectUpload,
+    responses=responses(401, 422),
+)
+async def create_upload(
+    body: UploadRequest,
+    user: CurrentUser,
+    uow: UnitOfWorkDep,
+    storage: StorageDep,
+    config: ConfigDep,
+) -> DirectUpload:
+    """Start a direct upload: send the file straight to storage, not through the API.
+
+    POST `fields` then the file (as form field `file`) to `url` before `expires_at`,
+    then call `POST /api/v1/uploads/{upload_id}/complete`. Storage refuses files over
+    `max_bytes`.
+    """
+    delivery = config.delivery
+    upload, post = await service.start_direct_upload(
+        uow.session,
+        storage,
+        user.id,
+        filename=body.filename,
+        title=body.title,
+        max_bytes=delivery.max_upload_bytes,
+        expires_in=delivery.upload_url_expiry_seconds,
+    )
+    return DirectUpload(
+        upload_id=upload.id,
+        url=post.url,
+        fields=post.fields,
+        max_bytes=delivery.max_upload_bytes,
+        expires_at=post.expires_at,
+    )
+
+
+@router.post(
+    "/{upload_id}/complete",
+    operation_id="uploads_complete",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=Document,
+    responses=responses(401, 404, 409, 413, 415, 422),
+)
+async def complete_upload(
+    upload_id: uuid.UUID,
+    user: CurrentUser,
+    uow: UnitOfWorkDep,
+    storage: StorageDep,
+    config: ConfigDep,
+) -> Document:
+    """Finish a direct upload: the file is checked and becomes a `pending` document.
+
+    409 if the file has not reached storage yet; calling it again after success
+    returns the same document.
+    """
+    document = await service.complete_direct_upload(
+        uow.session,
+        storage,
+        uow.jobs,
+        user.id,
+        upload_id,
+        max_bytes=config.delivery.max_upload_bytes,
+    )
+    return Document.model_validate(document)

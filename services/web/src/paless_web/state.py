@@ -1,0 +1,66 @@
+"""Clients and settings a web process creates once, in the lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+
+from arq import ArqRedis
+from paless_shared.db import create_engine, create_sessionmaker
+from paless_shared.jobs import create_queue
+from paless_shared.settings import (
+    AuthSettings,
+    DatabaseSettings,
+    DeliverySettings,
+    RedisSettings,
+    S3Settings,
+    load,
+)
+from paless_shared.storage import Storage
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    database: DatabaseSettings
+    redis: RedisSettings
+    s3: S3Settings
+    delivery: DeliverySettings
+    auth: AuthSettings
+
+    @classmethod
+    def from_env(cls) -> WebConfig:
+        return cls(
+            database=load(DatabaseSettings),
+            redis=load(RedisSettings),
+            s3=load(S3Settings),
+            delivery=load(DeliverySettings),
+            auth=load(AuthSettings),
+        )
+
+
+@dataclass(frozen=True)
+class WebState:
+    config: WebConfig
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    queue: ArqRedis
+    storage: Storage
+
+
+@asynccontextmanager
+async def open_state(config: WebConfig) -> AsyncIterator[WebState]:
+    engine = create_engine(config.database)
+    async with AsyncExitStack() as stack:
+        stack.push_async_callback(engine.dispose)
+        queue = await create_queue(config.redis)
+        stack.push_async_callback(queue.aclose)
+        storage = await stack.enter_async_context(Storage.open(config.s3))
+        yield WebState(
+            config=config,
+            engine=engine,
+            sessionmaker=create_sessionmaker(engine),
+            queue=queue,
+            storage=storage,
+        )

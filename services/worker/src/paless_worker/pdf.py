@@ -1,0 +1,131 @@
+"""PDF reading: page count, metadata and text (pypdf), page-1 thumbnail (pypdfium2).
+
+Runs in a worker's process pool, never on the event loop. Problems with the file
+itself raise `InvalidDocument` with a reason meant for the document's owner.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+from pypdf import PdfReader
+from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
+
+log = logging.getLogger(__name__)
+
+PDF_MAGIC = b"%PDF-"
+_METADATA_FIELDS = ("title", "author", "subject", "creator", "producer")
+
+
+class InvalidDocument(Exception):
+    """The file cannot be processed as it is; retrying will not help."""
+
+
+@dataclass(frozen=True)
+class ParsedPdf:
+    page_count: int
+    text: str
+    metadata: dict[str, Any]
+    created_at: datetime | None
+    thumbnail_webp: bytes | None
+
+
+def parse(path: Path, thumbnail_width: int) -> ParsedPdf:
+    with path.open("rb") as file:
+        if PDF_MAGIC not in file.read(1024):
+            raise InvalidDocument("not a valid PDF: the file does not start with a PDF header")
+    reader = _open(path)
+    try:
+        page_count = len(reader.pages)
+    except (PdfReadError, PyPdfError, ValueError, KeyError) as exc:
+        raise InvalidDocument(f"not a valid PDF: {exc}") from exc
+    if page_count == 0:
+        raise InvalidDocument("the PDF has no pages")
+    metadata, created_at = _metadata(reader)
+    return ParsedPdf(
+        page_count=page_count,
+        text=_text(reader),
+        metadata=metadata,
+        created_at=created_at,
+        thumbnail_webp=_thumbnail(path, thumbnail_width),
+    )
+
+
+def _open(path: Path) -> PdfReader:
+    try:
+        reader = PdfReader(path)
+        # Many PDFs are encrypted with an empty user password (only to restrict
+        # printing or copying); those open without one. Others need a password.
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise InvalidDocument("the PDF is encrypted and needs a password to open")
+    except InvalidDocument:
+        raise
+    except (FileNotDecryptedError, DependencyError) as exc:
+        raise InvalidDocument(f"the PDF is encrypted and cannot be opened: {exc}") from exc
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError) as exc:
+        raise InvalidDocument(f"not a valid PDF: {exc}") from exc
+    return reader
+
+
+def _metadata(reader: PdfReader) -> tuple[dict[str, Any], datetime | None]:
+    try:
+        info = reader.metadata
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError):
+        return {}, None
+    if info is None:
+        return {}, None
+    values = {field: _clean(getattr(info, field, None)) for field in _METADATA_FIELDS}
+    metadata = {field: value for field, value in values.items() if value}
+    try:
+        created_at = info.creation_date
+    except (ValueError, TypeError):
+        created_at = None
+    if created_at is not None and created_at.tzinfo is None:
+        created_at = None  # a date without a zone cannot be placed in time reliably
+    return metadata, created_at
+
+
+def _clean(value: object) -> str | None:
+    if value is None:
+        return None
+    return str(value).replace("\x00", "").strip()[:1000] or None
+
+
+def _text(reader: PdfReader) -> str:
+    """Text of every page, separated by form feeds; a page that fails to extract is
+    left empty rather than failing the document."""
+    pages = []
+    for number, page in enumerate(reader.pages, start=1):
+        try:
+            pages.append(page.extract_text() or "")
+        except Exception as exc:  # pypdf raises many types on damaged content streams
+            log.warning("pdf.text.page_failed page=%d error=%s", number, exc)
+            pages.append("")
+    # Postgres text cannot hold NUL characters.
+    return "\f".join(pages).replace("\x00", "")
+
+
+def _thumbnail(path: Path, width: int) -> bytes | None:
+    try:
+        document = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        log.warning("pdf.thumbnail.open_failed error=%s", exc)
+        return None
+    try:
+        page = document[0]
+        scale = width / max(page.get_width(), 1.0)
+        image = page.render(scale=scale).to_pil()
+        buffer = io.BytesIO()
+        image.save(buffer, format="WEBP", quality=80)
+        return buffer.getvalue()
+    except pdfium.PdfiumError as exc:
+        log.warning("pdf.thumbnail.render_failed error=%s", exc)
+        return None
+    finally:
+        document.close()

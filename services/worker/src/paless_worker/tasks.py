@@ -1,0 +1,164 @@
+"""arq jobs. Thin: each calls shared services and owns its unit of work.
+
+Every job is idempotent (arq may run a job more than once) and takes ids, not objects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import tempfile
+import uuid
+from concurrent.futures.process import BrokenProcessPool
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from arq import Retry
+from botocore.exceptions import BotoCoreError, ClientError
+from paless_shared.db import unit_of_work
+from paless_shared.services.processing import (
+    ExtractedDocument,
+    mark_failed,
+    mark_ready,
+    requeue_stale,
+    start_processing,
+)
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from paless_worker import pdf
+from paless_worker.context import WorkerContext
+
+log = logging.getLogger(__name__)
+
+# Errors that say nothing about the document: the next attempt may well succeed.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    BotoCoreError,
+    OperationalError,
+    DBAPIError,
+    ConnectionError,
+    TimeoutError,
+    OSError,
+    BrokenProcessPool,
+)
+
+
+class MissingOriginal(Exception):
+    pass
+
+
+def _context(ctx: dict[str, Any]) -> WorkerContext:
+    context: WorkerContext = ctx["paless"]
+    return context
+
+
+def retry_delay(job_try: int) -> float:
+    """Exponential backoff with full jitter: 2, 4, 8… seconds, capped at 5 minutes."""
+    return random.uniform(0, min(300.0, 2.0**job_try))  # noqa: S311 (jitter, not secrets)
+
+
+async def ingest(ctx: dict[str, Any], document_id: str) -> str:
+    """Read a document's original from S3, extract what paless keeps, mark it ready.
+
+    Ends every document `ready` or `failed`: permanent problems fail at once with a
+    reason for the owner; transient ones are retried with backoff until the last try.
+    """
+    context = _context(ctx)
+    doc_id = uuid.UUID(document_id)
+    job_try: int = ctx.get("job_try", 1)
+    try:
+        return await _ingest(context, doc_id)
+    except pdf.InvalidDocument as exc:
+        return await _fail(context, doc_id, str(exc))
+    except MissingOriginal:
+        return await _fail(context, doc_id, "the original file is missing from storage")
+    except TRANSIENT_ERRORS as exc:
+        if isinstance(exc, BrokenProcessPool):
+            context.pdf_pool.replace_broken()
+        if job_try >= context.settings.worker_max_tries:
+            reason = f"gave up after {job_try} attempts: {_describe(exc)}"
+            return await _fail(context, doc_id, reason)
+        log.warning("document.ingest.retry id=%s try=%d error=%s", doc_id, job_try, exc)
+        raise Retry(defer=timedelta(seconds=retry_delay(job_try))) from exc
+    except Exception as exc:
+        log.exception("document.ingest.crashed id=%s", doc_id)
+        return await _fail(context, doc_id, f"internal error while processing: {_describe(exc)}")
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, BrokenProcessPool):
+        return "the PDF parser process stopped unexpectedly"
+    return f"{type(exc).__name__}: {exc}"[:500]
+
+
+async def _ingest(context: WorkerContext, doc_id: uuid.UUID) -> str:
+    async with unit_of_work(context.sessionmaker) as session:
+        document = await start_processing(
+            session, doc_id, max_attempts=context.settings.worker_max_tries
+        )
+        original_key = document.original_key if document else None
+    if original_key is None:
+        log.info("document.ingest.skipped id=%s", doc_id)
+        return "skipped"
+
+    storage = context.storage
+    with tempfile.TemporaryDirectory(prefix="paless-ingest-") as folder:
+        path = Path(folder) / "original.pdf"
+        try:
+            downloaded = await storage.download_to_file(original_key, path)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                raise MissingOriginal from exc
+            raise
+        loop = asyncio.get_running_loop()
+        parsed = await loop.run_in_executor(
+            context.pdf_pool.executor, pdf.parse, path, context.settings.thumbnail_width
+        )
+
+    thumbnail_key = None
+    if parsed.thumbnail_webp is not None:
+        thumbnail_key = storage.thumbnail_key(doc_id)
+        await storage.put_bytes(thumbnail_key, parsed.thumbnail_webp, "image/webp")
+
+    extracted = ExtractedDocument(
+        sha256=downloaded.sha256,
+        size_bytes=downloaded.size,
+        page_count=parsed.page_count,
+        content=parsed.text,
+        pdf_metadata=parsed.metadata,
+        thumbnail_key=thumbnail_key,
+        created_at=parsed.created_at,
+    )
+    async with unit_of_work(context.sessionmaker) as session:
+        document = await mark_ready(session, doc_id, extracted)
+    if document is None and thumbnail_key is not None:
+        # Deleted while we worked: do not leave its thumbnail behind.
+        await storage.delete(thumbnail_key)
+        return "deleted"
+    log.info("document.ingest.ready id=%s pages=%d", doc_id, parsed.page_count)
+    return "ready"
+
+
+async def _fail(context: WorkerContext, doc_id: uuid.UUID, reason: str) -> str:
+    async with unit_of_work(context.sessionmaker) as session:
+        await mark_failed(session, doc_id, reason)
+    log.info("document.ingest.failed id=%s reason=%s", doc_id, reason)
+    return "failed"
+
+
+async def delete_objects(ctx: dict[str, Any], keys: list[str]) -> int:
+    """Remove a deleted document's objects from S3 (deleting a missing key is a no-op)."""
+    await _context(ctx).storage.delete(*keys)
+    return len(keys)
+
+
+async def reconcile(ctx: dict[str, Any], slot: str) -> int:
+    """Re-enqueue documents stuck in pending/processing (a lost message, a killed
+    worker). Postgres says what should be happening; this makes the queue agree."""
+    context = _context(ctx)
+    stale_after = timedelta(seconds=context.scheduler_settings.reconcile_stale_seconds)
+    async with unit_of_work(context.sessionmaker) as session:
+        count = await requeue_stale(session, ctx["redis"], stale_after=stale_after, slot_tag=slot)
+    log.info("document.reconcile.done slot=%s requeued=%d", slot, count)
+    return count

@@ -1,0 +1,54 @@
+"""Domain errors. The web maps each to one problem+json response; the worker to a
+document failure reason."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class DomainError(Exception):
+    status: int = 400
+    title: str = "Bad request"
+    type_slug: str = "bad-request"
+    headers: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFound(DomainError):
+    status = 404
+    title = "Not found"
+    type_slug = "not-found"
+
+
+class Conflict(DomainError):
+    status = 409
+    title = "Conflict"
+    type_slug = "conflict"
+
+
+class InvalidCredentials(DomainError):
+    status = 401
+    title = "Unauthorized"
+    type_slug = "unauthorized"
+    headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": "Bearer"}
+
+
+class PayloadTooLarge(DomainError):
+    status = 413
+    title = "Payload too large"
+    type_slug = "payload-too-large"
+
+
+class UnsupportedMediaType(DomainError):
+    status = 415
+    title = "Unsupported media type"
+    type_slug = "unsupported-media-type"
+
+
+class InvalidInput(DomainError):
+    status = 422
+    title = "Invalid input"
+    type_slug = "invalid-input"

@@ -1,0 +1,1 @@
+"""All SQL lives here. Repositories add, query and flush; they never commit."""

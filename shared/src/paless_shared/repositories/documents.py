@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from paless_shared.models import Document, DocumentStatus, Upload
+
+
+class DocumentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, document: Document) -> Document:
+        self.session.add(document)
+        await self.session.flush()
+        await self.session.refresh(document)
+        return document
+
+    async def get(self, document_id: uuid.UUID, *, for_update: bool = False) -> Document | None:
+        statement = select(Document).where(Document.id == document_id)
+        if for_update:
+            statement = statement.with_for_update()
+        result = await self.session.execute(statement)
+        return result.scalar_one_or_none()
+
+    async def get_owned(self, document_id: uuid.UUID, owner_id: uuid.UUID) -> Document | None:
+        result = await self.session.execute(
+            select(Document).where(Document.id == document_id, Document.owner_id == owner_id)
+        )
+        return result.scalar_one_or_none()
+
+    async def list_owned(
+        self,
+        owner_id: uuid.UUID,
+        *,
+        limit: int,
+        after: tuple[datetime, uuid.UUID] | None,
+    ) -> Sequence[Document]:
+        """Newest first, keyset-paginated on (added_at, id): no OFFSET scans, and rows
+        inserted meanwhile never shift a page."""
+        statement = select(Document).where(Document.owner_id == owner_id)
+        if after is not None:
+            statement = statement.where(tuple_(Document.added_at, Document.id) < after)
+        statement = statement.order_by(Document.added_at.desc(), Document.id.desc()).limit(limit)
+        result = await self.session.execute(statement)
+        return result.scalars().all()
+
+    async def delete(self, document: Document) -> None:
+        await self.session.delete(document)
+        await self.session.flush()
+
+    async def find_original(
+        self, owner_id: uuid.UUID, sha256: str, exclude_id: uuid.UUID
+    ) -> uuid.UUID | None:
+        """The earliest other document of this owner with the same content."""
+        result = await self.session.execute(
+            select(Document.id)
+            .where(
+                Document.owner_id == owner_id,
+                Document.sha256 == sha256,
+                Document.id != exclude_id,
+            )
+            .order_by(Document.added_at, Document.id)
+            .limit(1)
+        )
+        return result.scalar_one_or_none()
+
+    async def stale_ids(self, before: datetime, limit: int) -> Sequence[uuid.UUID]:
+        """Documents still pending or processing, unchanged since `before`."""
+        result = await self.session.execute(
+            select(Document.id)
+            .where(
+                Document.status.in_([DocumentStatus.pending, DocumentStatus.processing]),
+                Document.modified_at < before,
+            )
+            .order_by(Document.modified_at)
+            .limit(limit)
+        )
+        return result.scalars().all()
+
+
+class UploadRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, upload: Upload) -> Upload:
+        self.session.add(upload)
+        await self.session.flush()
+        return upload
+
+    async def get_owned_for_update(
+        self, upload_id: uuid.UUID, owner_id: uuid.UUID
+    ) -> Upload | None:
+        result = await self.session.execute(
+            select(Upload)
+            .where(Upload.id == upload_id, Upload.owner_id == owner_id)
+            .with_for_update()
+        )
+        return result.scalar_one_or_none()

@@ -1,0 +1,1 @@
+"""Business operations shared by routes, jobs and commands. They flush, never commit."""

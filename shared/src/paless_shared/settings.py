@@ -1,0 +1,118 @@
+"""Settings, one small class per concern.
+
+Each process composes only the classes it needs, so a worker never asks for web
+settings and a missing variable is reported by its full environment name.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, TypeVar
+
+from pydantic import Field, PostgresDsn, RedisDsn, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "PALESS_"
+
+
+class ConfigurationError(RuntimeError):
+    """A setting is missing or invalid; the message names the variable."""
+
+
+class _Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
+
+
+class Environment(StrEnum):
+    development = "development"
+    test = "test"
+    production = "production"
+
+
+class AppSettings(_Settings):
+    environment: Environment = Environment.development
+    log_level: str = "INFO"
+
+
+class DatabaseSettings(_Settings):
+    database_url: PostgresDsn
+    database_pool_size: Annotated[int, Field(ge=1, le=200)] = 10
+    database_echo: bool = False
+
+    @field_validator("database_url")
+    @classmethod
+    def _asyncpg_driver(cls, value: PostgresDsn) -> PostgresDsn:
+        if value.scheme != "postgresql+asyncpg":
+            raise ValueError("must use the asyncpg driver: postgresql+asyncpg://user@host/db")
+        return value
+
+
+class RedisSettings(_Settings):
+    redis_url: RedisDsn
+    queue_name: str = "paless:queue"
+
+
+class S3Settings(_Settings):
+    s3_endpoint_url: str | None = None
+    # The address clients use to reach S3, when it differs from the one services use
+    # (e.g. http://seaweedfs:8333 inside compose, http://localhost:8333 outside).
+    s3_public_endpoint_url: str | None = None
+    s3_bucket: Annotated[str, Field(min_length=3, max_length=63)]
+    s3_access_key_id: str
+    s3_secret_access_key: str
+    s3_region: str = "us-east-1"
+    s3_addressing_style: str = "path"
+    s3_key_prefix: str = ""
+
+
+class DeliverySettings(_Settings):
+    """How documents reach users: presigned URLs, their lifetime, upload limits."""
+
+    download_url_expiry_seconds: Annotated[int, Field(ge=1, le=7 * 24 * 3600)] = 300
+    upload_url_expiry_seconds: Annotated[int, Field(ge=1, le=7 * 24 * 3600)] = 3600
+    max_upload_bytes: Annotated[int, Field(ge=1)] = 200 * 1024 * 1024
+
+
+class AuthSettings(_Settings):
+    token_ttl_seconds: Annotated[int, Field(ge=60)] = 30 * 24 * 3600
+
+
+class WebSettings(_Settings):
+    web_host: str = "127.0.0.1"
+    web_port: Annotated[int, Field(ge=1, le=65535)] = 8000
+    web_workers: Annotated[int, Field(ge=1, le=64)] = 1
+    web_root_path: str = ""
+
+
+class WorkerSettings(_Settings):
+    worker_concurrency: Annotated[int, Field(ge=1, le=256)] = 4
+    worker_job_timeout_seconds: Annotated[int, Field(ge=1)] = 300
+    worker_max_tries: Annotated[int, Field(ge=1, le=50)] = 5
+    worker_poll_delay_seconds: Annotated[float, Field(gt=0, le=10)] = 0.1
+    # Processes that parse PDFs; unset means one per CPU.
+    worker_pdf_processes: Annotated[int, Field(ge=1, le=64)] | None = None
+    thumbnail_width: Annotated[int, Field(ge=16, le=4096)] = 400
+
+
+class SchedulerSettings(_Settings):
+    reconcile_interval_seconds: Annotated[int, Field(ge=1)] = 60
+    reconcile_stale_seconds: Annotated[int, Field(ge=1)] = 600
+    scheduler_tick_seconds: Annotated[float, Field(gt=0)] = 5.0
+
+
+S = TypeVar("S", bound=BaseSettings)
+
+
+def load(settings_class: type[S]) -> S:
+    """Instantiate a settings class, turning validation errors into a message that names
+    each offending environment variable."""
+    try:
+        return settings_class()
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "?"
+            variable = f"{ENV_PREFIX}{field.upper()}"
+            reason = "is required but not set" if error["type"] == "missing" else error["msg"]
+            problems.append(f"{variable}: {reason}")
+        raise ConfigurationError("invalid configuration: " + "; ".join(problems)) from None
