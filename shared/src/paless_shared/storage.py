@@ -147,8 +147,11 @@ class Storage:
         response = await self._client.get_object(
             Bucket=self.bucket, Key=key, Range=f"bytes=0-{length - 1}"
         )
-        async with response["Body"] as body:
+        body = response["Body"]
+        try:
             data: bytes = await body.read()
+        finally:
+            body.close()
         return data
 
     async def download_to_file(self, key: str, path: Path) -> DownloadedObject:
@@ -156,12 +159,15 @@ class Storage:
         response = await self._client.get_object(Bucket=self.bucket, Key=key)
         digest = hashlib.sha256()
         size = 0
-        with path.open("wb") as out:
-            async with response["Body"] as body:
-                while chunk := await body.read(_DOWNLOAD_CHUNK_BYTES):
+        body = response["Body"]
+        try:
+            with path.open("wb") as out:
+                async for chunk in body.iter_chunks(_DOWNLOAD_CHUNK_BYTES):
                     digest.update(chunk)
                     size += len(chunk)
                     out.write(chunk)
+        finally:
+            body.close()
         return DownloadedObject(size=size, sha256=digest.hexdigest())
 
     async def delete(self, *keys: str) -> None:
