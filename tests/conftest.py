@@ -1,0 +1,229 @@
+"""Test session: real Postgres, Redis and SeaweedFS, and helpers to drive paless.
+
+Postgres and Redis are the ones on 127.0.0.1 when they answer (else embedded ones);
+SeaweedFS is always started fresh, with signature checking on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from arq import ArqRedis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from paless_devstack import (
+    RunningService,
+    create_database,
+    ensure_postgres,
+    ensure_redis,
+    free_port,
+    start_seaweedfs,
+)
+from paless_devstack.s3 import PORT_SPAN
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+STATE_DIR = REPO_ROOT / ".test"
+# A Redis database of its own, so a dev stack on the same server is not flushed.
+REDIS_DB = 13
+
+
+@dataclass(frozen=True)
+class Servers:
+    database_url: str  # postgresql+asyncpg://
+    redis_url: str
+    s3_endpoint_url: str
+    s3_access_key: str
+    s3_secret_key: str
+    bucket: str
+
+
+def _environment(servers: Servers) -> dict[str, str]:
+    return {
+        "PALESS_ENVIRONMENT": "test",
+        "PALESS_DATABASE_URL": servers.database_url,
+        "PALESS_REDIS_URL": servers.redis_url,
+        "PALESS_S3_ENDPOINT_URL": servers.s3_endpoint_url,
+        "PALESS_S3_BUCKET": servers.bucket,
+        "PALESS_S3_ACCESS_KEY_ID": servers.s3_access_key,
+        "PALESS_S3_SECRET_ACCESS_KEY": servers.s3_secret_key,
+        "PALESS_S3_REGION": "us-east-1",
+        "PALESS_WORKER_PDF_PROCESSES": "1",
+        "PALESS_WORKER_POLL_DELAY_SECONDS": "0.05",
+    }
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    started: list[RunningService] = []
+    try:
+        postgres = ensure_postgres(
+            STATE_DIR,
+            os.environ.get("PALESS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
+            port=free_port(),
+        )
+        started.append(postgres)
+        redis = ensure_redis(
+            STATE_DIR,
+            os.environ.get("PALESS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"),
+            port=free_port(),
+        )
+        started.append(redis)
+        access_key, secret_key = "palesstest", secrets.token_hex(16)
+        s3 = start_seaweedfs(
+            tmp_path_factory.mktemp("s3"),
+            s3_port=free_port(span=PORT_SPAN),
+            access_key=access_key,
+            secret_key=secret_key,
+            bucket="paless-test",
+        )
+        started.append(s3)
+        database = f"paless_test_{os.getpid()}"
+        plain_url = asyncio.run(create_database(postgres.url, database, drop_existing=True))
+        servers = Servers(
+            database_url=plain_url.replace("postgresql://", "postgresql+asyncpg://", 1),
+            redis_url=redis.url.rsplit("/", 1)[0] + f"/{REDIS_DB}",
+            s3_endpoint_url=s3.url,
+            s3_access_key=access_key,
+            s3_secret_key=secret_key,
+            bucket="paless-test",
+        )
+        os.environ.update(_environment(servers))
+
+        from paless_shared.migrate import upgrade
+
+        upgrade(servers.database_url)
+        yield servers
+    finally:
+        for service in reversed(started):
+            service.stop()
+
+
+@pytest.fixture(scope="session")
+async def db(servers: Servers) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    from paless_shared.db import create_engine, create_sessionmaker
+    from paless_shared.settings import DatabaseSettings
+
+    engine = create_engine(DatabaseSettings(database_url=servers.database_url))  # type: ignore[arg-type]
+    yield create_sessionmaker(engine)
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def queue(servers: Servers) -> AsyncIterator[ArqRedis]:
+    from paless_shared.jobs import create_queue
+    from paless_shared.settings import RedisSettings, load
+
+    pool = await create_queue(load(RedisSettings))
+    yield pool
+    await pool.aclose()
+
+
+@pytest.fixture(scope="session")
+async def storage(servers: Servers) -> AsyncIterator[Any]:
+    from paless_shared.settings import S3Settings, load
+    from paless_shared.storage import Storage
+
+    async with Storage.open(load(S3Settings)) as opened:
+        yield opened
+
+
+@pytest.fixture(autouse=True)
+async def clean_state(
+    servers: Servers, db: async_sessionmaker[AsyncSession], queue: ArqRedis
+) -> None:
+    """Every test starts with empty tables and an empty queue (S3 objects use UUID
+    keys, so leftovers from other tests cannot be mistaken for a test's own)."""
+    async with db() as session:
+        await session.execute(text("TRUNCATE users, api_tokens, documents, uploads CASCADE"))
+        await session.commit()
+    await queue.flushdb()
+
+
+@pytest.fixture
+async def client(servers: Servers) -> AsyncIterator[httpx.AsyncClient]:
+    """The web app in-process (lifespan included), over ASGI."""
+    from paless_web.app import create_app
+
+    app = create_app()
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://paless.test") as c:
+            yield c
+
+
+@dataclass(frozen=True)
+class Account:
+    id: uuid.UUID
+    username: str
+    password: str
+    headers: dict[str, str]
+
+
+@pytest.fixture
+async def make_account(
+    client: httpx.AsyncClient, db: async_sessionmaker[AsyncSession]
+) -> Any:
+    """Create a user and log in through the API; returns an Account with auth headers."""
+    from paless_shared.db import unit_of_work
+    from paless_shared.services.auth import create_user
+
+    async def make(username: str | None = None, *, admin: bool = False) -> Account:
+        username = username or f"user-{secrets.token_hex(4)}"
+        password = secrets.token_urlsafe(12)
+        async with unit_of_work(db) as session:
+            user = await create_user(session, username, password, is_admin=admin)
+        response = await client.post(
+            "/api/v1/auth/token", data={"username": username, "password": password}
+        )
+        assert response.status_code == 200, response.text
+        token = response.json()["access_token"]
+        return Account(user.id, username, password, {"Authorization": f"Bearer {token}"})
+
+    return make
+
+
+@pytest.fixture
+async def account(make_account: Any) -> Account:
+    account: Account = await make_account()
+    return account
+
+
+@pytest.fixture
+def run_worker(servers: Servers) -> Any:
+    """Run the real arq worker in burst mode until the queue is empty."""
+    from paless_worker.main import create_worker
+
+    async def run(**overrides: Any) -> Any:
+        worker = create_worker(burst=True, **overrides)
+        try:
+            await worker.async_run()
+        finally:
+            await worker.close()
+        return worker
+
+    return run
+
+
+async def upload(
+    client: httpx.AsyncClient,
+    account: Account,
+    content: bytes,
+    filename: str = "document.pdf",
+    **fields: str,
+) -> httpx.Response:
+    return await client.post(
+        "/api/v1/documents",
+        headers=account.headers,
+        files={"file": (filename, content, "application/pdf")},
+        data=fields,
+    )
