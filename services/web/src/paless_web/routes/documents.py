@@ -70,6 +70,9 @@ async def upload_document(
     if declared > max_bytes + _FORM_OVERHEAD_BYTES:
         raise PayloadTooLarge(f"the file is larger than the limit of {max_bytes} bytes")
 
+    # End the authentication transaction so no database connection is held while
+    # the file streams in, which can take minutes.
+    await uow.session.commit()
     incoming = service.IncomingOriginal(storage, uuid.uuid4(), max_bytes)
 
     async def on_file_chunk(field: str, _filename: str, chunk: bytes) -> None:
