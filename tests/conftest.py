@@ -18,9 +18,6 @@ from typing import Any
 import httpx
 import pytest
 from arq import ArqRedis
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from paless_devstack import (
     RunningService,
     create_database,
@@ -30,6 +27,8 @@ from paless_devstack import (
     start_seaweedfs,
 )
 from paless_devstack.s3 import PORT_SPAN
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STATE_DIR = REPO_ROOT / ".test"
@@ -68,7 +67,9 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     try:
         postgres = ensure_postgres(
             STATE_DIR,
-            os.environ.get("PALESS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
+            os.environ.get(
+                "PALESS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+            ),
             port=free_port(),
         )
         started.append(postgres)
@@ -170,9 +171,7 @@ class Account:
 
 
 @pytest.fixture
-async def make_account(
-    client: httpx.AsyncClient, db: async_sessionmaker[AsyncSession]
-) -> Any:
+async def make_account(client: httpx.AsyncClient, db: async_sessionmaker[AsyncSession]) -> Any:
     """Create a user and log in through the API; returns an Account with auth headers."""
     from paless_shared.db import unit_of_work
     from paless_shared.services.auth import create_user

@@ -1,0 +1,42 @@
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# uv from PATH, else the copy `pip install --user uv` puts in the user scripts dir (PyPI is the
+# only network we can count on, so no curl installer). The rule below installs it on demand.
+USER_BIN := $(or $(shell python3 -c 'import site; print(site.USER_BASE)' 2>/dev/null),$(HOME)/.local)/bin
+UV := $(or $(shell command -v uv 2>/dev/null),$(USER_BIN)/uv)
+
+.PHONY: help uv dev test lint fmt
+
+help:
+	@echo "make dev    run paless locally (Postgres, Redis, SeaweedFS, web, worker, scheduler)"
+	@echo "make test   run the test suite (PYTEST_ARGS='-k name' to narrow it)"
+	@echo "make lint   ruff check, ruff format --check, mypy"
+	@echo "make fmt    ruff format and ruff check --fix"
+	@echo "make uv     install uv if missing"
+
+uv: $(UV)
+
+# Debian's system Python refuses --user installs without --break-system-packages (PEP 668).
+$(USER_BIN)/uv:
+	@echo "uv not found; installing it with pip --user"
+	python3 -m pip install --user uv || python3 -m pip install --user --break-system-packages uv
+
+dev: $(UV)
+	$(UV) sync --all-packages
+	$(UV) run python -m paless_devstack dev
+
+# pytest's exit code is make's: 5 (no tests collected) fails the target like any failure.
+test: $(UV)
+	$(UV) sync --all-packages
+	$(UV) run pytest $(PYTEST_ARGS)
+
+lint: $(UV)
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run mypy shared/src services/*/src tools/devstack/src
+
+fmt: $(UV)
+	$(UV) run ruff format .
+	$(UV) run ruff check --fix .
