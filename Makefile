@@ -7,13 +7,14 @@ SHELL := bash
 USER_BIN := $(or $(shell python3 -c 'import site; print(site.USER_BASE)' 2>/dev/null),$(HOME)/.local)/bin
 UV := $(or $(shell command -v uv 2>/dev/null),$(USER_BIN)/uv)
 
-.PHONY: help uv dev test lint fmt
+.PHONY: help uv dev test lint fmt bench
 
 help:
 	@echo "make dev    run paless locally (Postgres, Redis, SeaweedFS, web, worker, scheduler)"
 	@echo "make test   run the test suite (PYTEST_ARGS='-k name' to narrow it)"
 	@echo "make lint   ruff check, ruff format --check, mypy"
 	@echo "make fmt    ruff format and ruff check --fix"
+	@echo "make bench  run the benchmarks (figures in bench/results/)"
 	@echo "make uv     install uv if missing"
 
 uv: $(UV)
@@ -40,3 +41,7 @@ lint: $(UV)
 fmt: $(UV)
 	$(UV) run ruff format .
 	$(UV) run ruff check --fix .
+
+bench: $(UV)
+	$(UV) sync --all-packages
+	$(UV) run python bench/ingest.py

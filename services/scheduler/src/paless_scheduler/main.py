@@ -8,11 +8,11 @@ import logging
 import signal
 import time
 
-from paless_shared.jobs import create_queue
-from paless_shared.settings import AppSettings, RedisSettings, SchedulerSettings, load
 from redis.exceptions import RedisError
 
 from paless_scheduler.schedule import periodic_jobs, tick
+from paless_shared.jobs import create_queue
+from paless_shared.settings import AppSettings, RedisSettings, SchedulerSettings, load
 
 log = logging.getLogger("paless_scheduler")
 

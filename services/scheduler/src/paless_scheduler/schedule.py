@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 
 from arq import ArqRedis
+
 from paless_shared import jobs
 from paless_shared.settings import SchedulerSettings
 

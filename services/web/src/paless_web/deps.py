@@ -9,14 +9,14 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from redis.exceptions import RedisError
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from paless_shared.errors import InvalidCredentials
 from paless_shared.jobs import JobBuffer
 from paless_shared.models import User
 from paless_shared.services.auth import user_for_token
 from paless_shared.storage import Storage
-from redis.exceptions import RedisError
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from paless_web.state import WebConfig, WebState
 
 log = logging.getLogger(__name__)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 import uvicorn
-from paless_shared.settings import AppSettings, WebSettings, load
 
+from paless_shared.settings import AppSettings, WebSettings, load
 from paless_web.state import WebConfig
 
 

@@ -11,9 +11,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from email.message import Message
 
-from paless_shared.errors import InvalidInput
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
+
+from paless_shared.errors import InvalidInput
 
 MAX_FIELD_BYTES = 64 * 1024
 

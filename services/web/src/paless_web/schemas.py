@@ -6,8 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from paless_shared.models import DocumentStatus
 from pydantic import BaseModel, ConfigDict, Field
+
+from paless_shared.models import DocumentStatus
 
 
 class TokenRequest(BaseModel):

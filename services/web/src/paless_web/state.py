@@ -7,6 +7,8 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
 from arq import ArqRedis
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
 from paless_shared.db import create_engine, create_sessionmaker
 from paless_shared.jobs import create_queue
 from paless_shared.settings import (
@@ -18,7 +20,6 @@ from paless_shared.settings import (
     load,
 )
 from paless_shared.storage import Storage
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 
 @dataclass(frozen=True)

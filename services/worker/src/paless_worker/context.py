@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from paless_shared.db import create_engine, create_sessionmaker
 from paless_shared.settings import (
@@ -16,7 +20,7 @@ from paless_shared.settings import (
     load,
 )
 from paless_shared.storage import Storage
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from paless_worker import pdf
 
 
 @dataclass
@@ -46,6 +50,13 @@ class PdfPool:
             max_tasks_per_child=100,
         )
 
+    async def warm_up(self) -> None:
+        """Start every process and load the PDF libraries in it now, so the first
+        documents do not wait for interpreters to spawn."""
+        loop = asyncio.get_running_loop()
+        size = self._processes or os.cpu_count() or 1
+        await asyncio.gather(*(loop.run_in_executor(self.executor, pdf.ready) for _ in range(size)))
+
     def replace_broken(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
         self.executor = self._new()
@@ -61,13 +72,15 @@ async def open_context() -> WorkerContext:
     engine = create_engine(load(DatabaseSettings))
     stack = AsyncExitStack()
     storage = await stack.enter_async_context(Storage.open(s3_settings))
+    pdf_pool = PdfPool(settings.worker_pdf_processes)
+    await pdf_pool.warm_up()
     return WorkerContext(
         settings=settings,
         scheduler_settings=scheduler_settings,
         engine=engine,
         sessionmaker=create_sessionmaker(engine),
         storage=storage,
-        pdf_pool=PdfPool(settings.worker_pdf_processes),
+        pdf_pool=pdf_pool,
         exit_stack=stack,
     )
 

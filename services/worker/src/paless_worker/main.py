@@ -7,9 +7,9 @@ from typing import Any
 
 from arq import func
 from arq.worker import Worker
+
 from paless_shared import jobs
 from paless_shared.settings import AppSettings, RedisSettings, WorkerSettings, load
-
 from paless_worker import tasks
 from paless_worker.context import close_context, open_context
 

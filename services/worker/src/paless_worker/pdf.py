@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -34,6 +35,12 @@ class ParsedPdf:
     metadata: dict[str, Any]
     created_at: datetime | None
     thumbnail_webp: bytes | None
+
+
+def ready() -> int:
+    """A no-op run in each pool process at startup; importing this module there is
+    what loads pypdf and pdfium."""
+    return os.getpid()
 
 
 def parse(path: Path, thumbnail_width: int) -> ParsedPdf:

@@ -17,6 +17,8 @@ from typing import Any
 
 from arq import Retry
 from botocore.exceptions import BotoCoreError, ClientError
+from sqlalchemy.exc import DBAPIError, OperationalError
+
 from paless_shared.db import unit_of_work
 from paless_shared.services.processing import (
     ExtractedDocument,
@@ -25,8 +27,6 @@ from paless_shared.services.processing import (
     requeue_stale,
     start_processing,
 )
-from sqlalchemy.exc import DBAPIError, OperationalError
-
 from paless_worker import pdf
 from paless_worker.context import WorkerContext
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from paless_shared.errors import InvalidInput
-from paless_shared.services.auth import authenticate, issue_token
 from pydantic import ValidationError
 
+from paless_shared.errors import InvalidInput
+from paless_shared.services.auth import authenticate, issue_token
 from paless_web.deps import ConfigDep, UnitOfWorkDep
 from paless_web.problems import responses
 from paless_web.schemas import Token, TokenRequest

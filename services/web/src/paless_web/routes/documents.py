@@ -5,10 +5,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import RedirectResponse
+
 from paless_shared.errors import InvalidInput, NotFound, PayloadTooLarge
 from paless_shared.services import documents as service
 from paless_shared.storage import PresignedUrl
-
 from paless_web.deps import ConfigDep, CurrentUser, StorageDep, UnitOfWorkDep
 from paless_web.multipart import parse_streaming_form
 from paless_web.problems import responses

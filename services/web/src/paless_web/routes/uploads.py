@@ -3,8 +3,8 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, status
-from paless_shared.services import documents as service
 
+from paless_shared.services import documents as service
 from paless_web.deps import ConfigDep, CurrentUser, StorageDep, UnitOfWorkDep
 from paless_web.problems import responses
 from paless_web.schemas import DirectUpload, Document, UploadRequest
