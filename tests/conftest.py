@@ -32,8 +32,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STATE_DIR = REPO_ROOT / ".test"
-# A Redis database of its own, so a dev stack on the same server is not flushed.
-REDIS_DB = 13
+# A Redis database of its own (tests flush it), away from a dev stack's database 0 and,
+# mostly, from another test session running at the same time.
+REDIS_DB = 1 + os.getpid() % 15
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,9 @@ def _environment(servers: Servers) -> dict[str, str]:
         "PALESS_S3_REGION": "us-east-1",
         "PALESS_WORKER_PDF_PROCESSES": "1",
         "PALESS_WORKER_POLL_DELAY_SECONDS": "0.05",
+        "PALESS_WORKER_METRICS_PORT": "0",
+        "PALESS_SCHEDULER_METRICS_PORT": "0",
+        "PALESS_LOG_FORMAT": "text",
     }
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from arq import ArqRedis, create_pool
 from arq.connections import RedisSettings as ArqRedisSettings
 
+from paless_shared.observability import request_id_var
 from paless_shared.settings import RedisSettings
 
 INGEST = "ingest"
@@ -44,6 +45,11 @@ async def create_queue(settings: RedisSettings) -> ArqRedis:
         job_deserializer=deserialize,
         default_queue_name=settings.queue_name,
     )
+
+
+async def queue_depth(queue: ArqRedis, queue_name: str) -> int:
+    """Jobs waiting or deferred in the queue (arq keeps them in a sorted set)."""
+    return int(await queue.zcard(queue_name))
 
 
 def ingest_job_id(document_id: uuid.UUID, attempt_tag: str | None = None) -> str:
@@ -78,8 +84,11 @@ class JobBuffer:
 
     async def flush(self, queue: ArqRedis) -> None:
         jobs, self.jobs = self.jobs, []
+        request_id = request_id_var.get()
         for job in jobs:
-            await queue.enqueue_job(job.function, *job.args, _job_id=job.job_id)
+            await queue.enqueue_job(
+                job.function, *job.args, _job_id=job.job_id, request_id=request_id
+            )
 
     def discard(self) -> None:
         self.jobs.clear()

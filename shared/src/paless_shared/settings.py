@@ -7,7 +7,7 @@ settings and a missing variable is reported by its full environment name.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, TypeVar
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import Field, PostgresDsn, RedisDsn, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,9 +29,20 @@ class Environment(StrEnum):
     production = "production"
 
 
+class LogFormat(StrEnum):
+    json = "json"
+    text = "text"
+
+
 class AppSettings(_Settings):
     environment: Environment = Environment.development
-    log_level: str = "INFO"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: LogFormat = LogFormat.json
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
 
 
 class DatabaseSettings(_Settings):
@@ -85,6 +96,8 @@ class WebSettings(_Settings):
 
 
 class WorkerSettings(_Settings):
+    # Prometheus metrics on this port (0 turns them off).
+    worker_metrics_port: Annotated[int, Field(ge=0, le=65535)] = 9100
     worker_concurrency: Annotated[int, Field(ge=1, le=256)] = 4
     worker_job_timeout_seconds: Annotated[int, Field(ge=1)] = 300
     worker_max_tries: Annotated[int, Field(ge=1, le=50)] = 5
@@ -95,6 +108,7 @@ class WorkerSettings(_Settings):
 
 
 class SchedulerSettings(_Settings):
+    scheduler_metrics_port: Annotated[int, Field(ge=0, le=65535)] = 9101
     reconcile_interval_seconds: Annotated[int, Field(ge=1)] = 60
     reconcile_stale_seconds: Annotated[int, Field(ge=1)] = 600
     scheduler_tick_seconds: Annotated[float, Field(gt=0)] = 5.0

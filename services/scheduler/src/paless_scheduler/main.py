@@ -1,20 +1,31 @@
-"""paless-scheduler: enqueues periodic jobs; safe to run twice by accident."""
+"""paless-scheduler: enqueues periodic jobs; safe to run twice by accident.
+
+`paless-scheduler --check` exits 0 while the scheduler in this container is ticking
+(it touches a heartbeat file each tick), for use as a liveness probe.
+"""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import logging
 import signal
+import tempfile
 import time
+from pathlib import Path
 
+from prometheus_client import start_http_server
 from redis.exceptions import RedisError
 
 from paless_scheduler.schedule import periodic_jobs, tick
 from paless_shared.jobs import create_queue
+from paless_shared.observability import configure_logging
 from paless_shared.settings import AppSettings, RedisSettings, SchedulerSettings, load
 
 log = logging.getLogger("paless_scheduler")
+
+HEARTBEAT = Path(tempfile.gettempdir()) / "paless-scheduler.heartbeat"
 
 
 async def run(stop: asyncio.Event) -> None:
@@ -22,16 +33,17 @@ async def run(stop: asyncio.Event) -> None:
     queue = await create_queue(load(RedisSettings))
     periodic = periodic_jobs(settings)
     log.info(
-        "scheduler.started jobs=%s",
-        ", ".join(f"{job.function}/{job.interval_seconds}s" for job in periodic),
+        "scheduler.started",
+        extra={"jobs": {job.function: job.interval_seconds for job in periodic}},
     )
     try:
         while not stop.is_set():
             try:
                 await tick(queue, periodic, time.time())
+                HEARTBEAT.touch()
             except (RedisError, OSError) as exc:
                 # Redis away: keep going, the next tick tries again.
-                log.warning("scheduler.tick.failed error=%s", exc)
+                log.warning("scheduler.tick.failed", extra={"error": str(exc)})
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=settings.scheduler_tick_seconds)
     finally:
@@ -39,11 +51,26 @@ async def run(stop: asyncio.Event) -> None:
         log.info("scheduler.stopped")
 
 
+def healthy(settings: SchedulerSettings) -> bool:
+    """The heartbeat is fresh: a few ticks' worth, and never under 30 seconds."""
+    try:
+        age = time.time() - HEARTBEAT.stat().st_mtime
+    except FileNotFoundError:
+        return False
+    return age < max(30.0, 3 * settings.scheduler_tick_seconds)
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(prog="paless-scheduler", description=__doc__)
+    parser.add_argument("--check", action="store_true", help="exit 0 if the scheduler is ticking")
+    args = parser.parse_args()
+    settings = load(SchedulerSettings)
+    if args.check:
+        raise SystemExit(0 if healthy(settings) else 1)
     app = load(AppSettings)
-    logging.basicConfig(
-        level=app.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    configure_logging(app.log_level, app.log_format)
+    if settings.scheduler_metrics_port:
+        start_http_server(settings.scheduler_metrics_port)
 
     async def _main() -> None:
         stop = asyncio.Event()

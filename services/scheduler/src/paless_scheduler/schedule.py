@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 
 from arq import ArqRedis
+from prometheus_client import Gauge
 
 from paless_shared import jobs
 from paless_shared.settings import SchedulerSettings
@@ -18,6 +19,12 @@ from paless_shared.settings import SchedulerSettings
 log = logging.getLogger(__name__)
 
 SLOT_KEY_PREFIX = "paless:scheduler:slot:"
+
+LAST_ENQUEUED = Gauge(
+    "paless_scheduler_last_enqueued_slot_timestamp_seconds",
+    "Start of the latest slot this scheduler enqueued, per periodic job.",
+    ["job"],
+)
 
 
 @dataclass(frozen=True)
@@ -51,5 +58,6 @@ async def tick(queue: ArqRedis, periodic: list[PeriodicJob], now: float) -> list
             continue
         if await queue.enqueue_job(job.function, str(slot), _job_id=job_id) is not None:
             enqueued.append(job_id)
-            log.info("scheduler.job.enqueued job_id=%s", job_id)
+            LAST_ENQUEUED.labels(job.function).set(slot)
+            log.info("scheduler.job.enqueued", extra={"job_id": job_id})
     return enqueued

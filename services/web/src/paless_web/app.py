@@ -8,7 +8,8 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from paless_web import problems
-from paless_web.routes import auth, documents, health, uploads
+from paless_web.observability import RequestContextMiddleware
+from paless_web.routes import auth, documents, health, metrics, uploads
 from paless_web.state import WebConfig, open_state
 
 API_PREFIX = "/api/v1"
@@ -44,4 +45,6 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health.router)
+    app.include_router(metrics.router)
+    app.add_middleware(RequestContextMiddleware)
     return app

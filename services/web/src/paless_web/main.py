@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import logging
-
 import uvicorn
 
+from paless_shared.observability import configure_logging
 from paless_shared.settings import AppSettings, WebSettings, load
 from paless_web.state import WebConfig
 
@@ -14,9 +13,7 @@ def main() -> None:
     app_settings = load(AppSettings)
     web = load(WebSettings)
     WebConfig.from_env()  # fail now, naming the variable, rather than in a worker
-    logging.basicConfig(
-        level=app_settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    configure_logging(app_settings.log_level, app_settings.log_format)
     uvicorn.run(
         "paless_web.app:create_app",
         factory=True,
@@ -27,4 +24,5 @@ def main() -> None:
         proxy_headers=True,
         timeout_graceful_shutdown=30,
         log_level=app_settings.log_level.lower(),
+        log_config=None,  # keep the JSON/text handler configured above
     )

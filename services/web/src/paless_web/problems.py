@@ -90,7 +90,7 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("web.request.crashed path=%s", request.url.path, exc_info=exc)
+    log.exception("web.request.crashed", extra={"path": request.url.path}, exc_info=exc)
     return problem_response(500, "an unexpected error occurred; it has been logged")
 
 

@@ -1,17 +1,31 @@
-"""paless-worker: the arq worker process."""
+"""paless-worker: the arq worker process (`paless-worker --check` probes its health)."""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import logging
-from typing import Any
+from typing import Any, cast
 
 from arq import func
-from arq.worker import Worker
+from arq.typing import WorkerCoroutine
+from arq.worker import Worker, async_check_health
+from prometheus_client import start_http_server
 
 from paless_shared import jobs
+from paless_shared.observability import configure_logging
 from paless_shared.settings import AppSettings, RedisSettings, WorkerSettings, load
 from paless_worker import tasks
 from paless_worker.context import close_context, open_context
+from paless_worker.metrics import Job, instrumented
+
+log = logging.getLogger("paless_worker")
+
+JOBS: dict[str, Job] = {
+    jobs.INGEST: tasks.ingest,
+    jobs.RECONCILE: tasks.reconcile,
+    jobs.DELETE_OBJECTS: tasks.delete_objects,
+}
 
 
 async def on_startup(ctx: dict[str, Any]) -> None:
@@ -28,9 +42,8 @@ def create_worker(*, burst: bool = False, **overrides: Any) -> Worker:
     redis_settings = load(RedisSettings)
     options: dict[str, Any] = {
         "functions": [
-            func(tasks.ingest, name=jobs.INGEST),
-            func(tasks.reconcile, name=jobs.RECONCILE),
-            func(tasks.delete_objects, name=jobs.DELETE_OBJECTS),
+            func(cast(WorkerCoroutine, instrumented(name, job)), name=name)
+            for name, job in JOBS.items()
         ],
         "redis_settings": jobs.arq_redis_settings(redis_settings),
         "queue_name": redis_settings.queue_name,
@@ -51,8 +64,26 @@ def create_worker(*, burst: bool = False, **overrides: Any) -> Worker:
 
 
 def main() -> None:
-    app = load(AppSettings)
-    logging.basicConfig(
-        level=app.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    parser = argparse.ArgumentParser(prog="paless-worker", description=__doc__)
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 0 if a worker on this queue reported health in the last minute",
     )
+    args = parser.parse_args()
+    app = load(AppSettings)
+    configure_logging(app.log_level, app.log_format)
+    if args.check:
+        redis_settings = load(RedisSettings)
+        raise SystemExit(
+            asyncio.run(
+                async_check_health(
+                    jobs.arq_redis_settings(redis_settings), queue_name=redis_settings.queue_name
+                )
+            )
+        )
+    settings = load(WorkerSettings)
+    if settings.worker_metrics_port:
+        start_http_server(settings.worker_metrics_port)
+        log.info("worker.metrics.serving", extra={"port": settings.worker_metrics_port})
     create_worker().run()

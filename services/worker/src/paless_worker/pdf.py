@@ -112,7 +112,7 @@ def _text(reader: PdfReader) -> str:
         try:
             pages.append(page.extract_text() or "")
         except Exception as exc:  # pypdf raises many types on damaged content streams
-            log.warning("pdf.text.page_failed page=%d error=%s", number, exc)
+            log.warning("pdf.text.page_failed", extra={"page": number, "error": str(exc)})
             pages.append("")
     # Postgres text cannot hold NUL characters.
     return "\f".join(pages).replace("\x00", "")
@@ -122,7 +122,7 @@ def _thumbnail(path: Path, width: int) -> bytes | None:
     try:
         document = pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
-        log.warning("pdf.thumbnail.open_failed error=%s", exc)
+        log.warning("pdf.thumbnail.open_failed", extra={"error": str(exc)})
         return None
     try:
         page = document[0]
@@ -132,7 +132,7 @@ def _thumbnail(path: Path, width: int) -> bytes | None:
         image.save(buffer, format="WEBP", quality=80)
         return buffer.getvalue()
     except pdfium.PdfiumError as exc:
-        log.warning("pdf.thumbnail.render_failed error=%s", exc)
+        log.warning("pdf.thumbnail.render_failed", extra={"error": str(exc)})
         return None
     finally:
         document.close()

@@ -29,6 +29,7 @@ from paless_shared.services.processing import (
 )
 from paless_worker import pdf
 from paless_worker.context import WorkerContext
+from paless_worker.metrics import DOCUMENTS_FINISHED, PAGES_PROCESSED
 
 log = logging.getLogger(__name__)
 
@@ -79,10 +80,13 @@ async def ingest(ctx: dict[str, Any], document_id: str) -> str:
         if job_try >= context.settings.worker_max_tries:
             reason = f"gave up after {job_try} attempts: {_describe(exc)}"
             return await _fail(context, doc_id, reason)
-        log.warning("document.ingest.retry id=%s try=%d error=%s", doc_id, job_try, exc)
+        log.warning(
+            "document.ingest.retry",
+            extra={"document_id": str(doc_id), "try": job_try, "error": _describe(exc)},
+        )
         raise Retry(defer=timedelta(seconds=retry_delay(job_try))) from exc
     except Exception as exc:
-        log.exception("document.ingest.crashed id=%s", doc_id)
+        log.exception("document.ingest.crashed", extra={"document_id": str(doc_id)})
         return await _fail(context, doc_id, f"internal error while processing: {_describe(exc)}")
 
 
@@ -99,7 +103,7 @@ async def _ingest(context: WorkerContext, doc_id: uuid.UUID) -> str:
         )
         original_key = document.original_key if document else None
     if original_key is None:
-        log.info("document.ingest.skipped id=%s", doc_id)
+        log.info("document.ingest.skipped", extra={"document_id": str(doc_id)})
         return "skipped"
 
     storage = context.storage
@@ -136,14 +140,19 @@ async def _ingest(context: WorkerContext, doc_id: uuid.UUID) -> str:
         # Deleted while we worked: do not leave its thumbnail behind.
         await storage.delete(thumbnail_key)
         return "deleted"
-    log.info("document.ingest.ready id=%s pages=%d", doc_id, parsed.page_count)
+    PAGES_PROCESSED.inc(parsed.page_count)
+    DOCUMENTS_FINISHED.labels("ready").inc()
+    log.info(
+        "document.ingest.ready", extra={"document_id": str(doc_id), "pages": parsed.page_count}
+    )
     return "ready"
 
 
 async def _fail(context: WorkerContext, doc_id: uuid.UUID, reason: str) -> str:
     async with unit_of_work(context.sessionmaker) as session:
         await mark_failed(session, doc_id, reason)
-    log.info("document.ingest.failed id=%s reason=%s", doc_id, reason)
+    DOCUMENTS_FINISHED.labels("failed").inc()
+    log.info("document.ingest.failed", extra={"document_id": str(doc_id), "reason": reason})
     return "failed"
 
 
@@ -160,5 +169,5 @@ async def reconcile(ctx: dict[str, Any], slot: str) -> int:
     stale_after = timedelta(seconds=context.scheduler_settings.reconcile_stale_seconds)
     async with unit_of_work(context.sessionmaker) as session:
         count = await requeue_stale(session, ctx["redis"], stale_after=stale_after, slot_tag=slot)
-    log.info("document.reconcile.done slot=%s requeued=%d", slot, count)
+    log.info("document.reconcile.done", extra={"slot": slot, "requeued": count})
     return count

@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.models import Document, DocumentStatus, Upload
@@ -68,6 +68,14 @@ class DocumentRepository:
             .limit(1)
         )
         return result.scalar_one_or_none()
+
+    async def count_by_status(self) -> dict[DocumentStatus, int]:
+        result = await self.session.execute(
+            select(Document.status, func.count()).group_by(Document.status)
+        )
+        counts = {status: 0 for status in DocumentStatus}
+        counts.update({status: count for status, count in result.tuples()})
+        return counts
 
     async def stale_ids(self, before: datetime, limit: int) -> Sequence[uuid.UUID]:
         """Documents still pending or processing, unchanged since `before`."""

@@ -166,6 +166,11 @@ async def list_documents(
     return DocumentPage(items=items, next_cursor=next_cursor)
 
 
+async def count_by_status(session: AsyncSession) -> dict[DocumentStatus, int]:
+    """How many documents (of all owners) are in each state."""
+    return await DocumentRepository(session).count_by_status()
+
+
 async def delete_document(
     session: AsyncSession, jobs: JobBuffer, owner_id: uuid.UUID, document_id: uuid.UUID
 ) -> None:

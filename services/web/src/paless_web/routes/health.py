@@ -49,7 +49,7 @@ async def _run_check(name: str, state: WebState) -> str:
     try:
         await asyncio.wait_for(_CHECKS[name](state), timeout=_CHECK_TIMEOUT_SECONDS)
     except Exception as exc:
-        log.warning("web.readiness.failed check=%s error=%s", name, exc)
+        log.warning("web.readiness.failed", extra={"check": name, "error": str(exc)})
         return f"unavailable: {type(exc).__name__}"
     return "ok"
 

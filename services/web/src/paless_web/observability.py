@@ -1,0 +1,64 @@
+"""Request ids and Prometheus metrics for the web process."""
+
+from __future__ import annotations
+
+import time
+
+from prometheus_client import Counter, Gauge, Histogram
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from paless_shared.observability import clean_request_id, request_id_var
+
+REQUEST_ID_HEADER = "x-request-id"
+
+REQUESTS = Counter(
+    "paless_http_requests_total", "HTTP requests answered.", ["method", "route", "status"]
+)
+REQUEST_DURATION = Histogram(
+    "paless_http_request_duration_seconds",
+    "Time to answer an HTTP request.",
+    ["method", "route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+QUEUE_DEPTH = Gauge("paless_queue_depth", "Jobs waiting in the queue (read at scrape time).")
+DOCUMENTS = Gauge("paless_documents", "Documents by status (read at scrape time).", ["status"])
+
+
+class RequestContextMiddleware:
+    """Adopts or creates the request id, returns it in `X-Request-ID`, and records
+    count and latency per route template (not per raw path, to bound label values)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        incoming = headers.get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
+        request_id = clean_request_id(incoming)
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [
+                    *message["headers"],
+                    (REQUEST_ID_HEADER.encode(), request_id.encode()),
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            route = scope.get("route")
+            template = getattr(route, "path", None) or "unmatched"
+            method = scope.get("method", "")
+            REQUESTS.labels(method, template, str(status)).inc()
+            REQUEST_DURATION.labels(method, template).observe(time.perf_counter() - started)
+            request_id_var.reset(token)

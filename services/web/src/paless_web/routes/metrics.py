@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel, Field
+
+from paless_shared.jobs import queue_depth
+from paless_shared.services.documents import count_by_status
+from paless_web.deps import StateDep
+from paless_web.observability import DOCUMENTS, QUEUE_DEPTH
+
+router = APIRouter(tags=["operations"])
+
+
+class QueueDepth(BaseModel):
+    queue_depth: int = Field(description="Jobs waiting or deferred in the work queue.")
+
+
+@router.get(
+    "/metrics",
+    operation_id="operations_metrics",
+    response_class=Response,
+    responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text."}},
+)
+async def metrics(state: StateDep) -> Response:
+    """Prometheus metrics of this web process, plus queue depth and documents by status.
+
+    Meant for the cluster's monitoring; keep it off the public ingress.
+    """
+    QUEUE_DEPTH.set(await queue_depth(state.queue, state.config.redis.queue_name))
+    async with state.sessionmaker() as session:
+        for status, count in (await count_by_status(session)).items():
+            DOCUMENTS.labels(status.value).set(count)
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+@router.get("/metrics/queue", operation_id="operations_queue_depth", response_model=QueueDepth)
+async def queue(state: StateDep) -> QueueDepth:
+    """Queue depth as JSON, for KEDA's `metrics-api` scaler to size the worker pool."""
+    return QueueDepth(queue_depth=await queue_depth(state.queue, state.config.redis.queue_name))
