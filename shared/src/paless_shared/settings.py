@@ -7,9 +7,18 @@ settings and a missing variable is reported by its full environment name.
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import Field, PostgresDsn, RedisDsn, ValidationError, field_validator
+from pydantic import (
+    Field,
+    PostgresDsn,
+    RedisDsn,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "PALESS_"
@@ -84,6 +93,42 @@ class DeliverySettings(_Settings):
     max_upload_bytes: Annotated[int, Field(ge=1)] = 200 * 1024 * 1024
 
 
+class CdnSettings(_Settings):
+    """CloudFront in front of the bucket: when set, download URLs are CloudFront signed
+    URLs instead of S3 presigned ones."""
+
+    cdn_base_url: str | None = None
+    cdn_key_pair_id: str | None = None
+    # The PEM text of the RSA private key, or a path to it in PALESS_CDN_PRIVATE_KEY_FILE.
+    cdn_private_key: SecretStr | None = None
+    cdn_private_key_file: Path | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> CdnSettings:
+        if self.cdn_base_url is None:
+            return self
+        missing = []
+        if not self.cdn_key_pair_id:
+            missing.append("PALESS_CDN_KEY_PAIR_ID")
+        if self.cdn_private_key is None and self.cdn_private_key_file is None:
+            missing.append("PALESS_CDN_PRIVATE_KEY or PALESS_CDN_PRIVATE_KEY_FILE")
+        if missing:
+            raise ValueError(
+                "PALESS_CDN_BASE_URL is set, so these are required: " + ", ".join(missing)
+            )
+        return self
+
+    @property
+    def enabled(self) -> bool:
+        return self.cdn_base_url is not None
+
+    def private_key_pem(self) -> bytes:
+        if self.cdn_private_key is not None:
+            return self.cdn_private_key.get_secret_value().encode()
+        assert self.cdn_private_key_file is not None
+        return self.cdn_private_key_file.read_bytes()
+
+
 class AuthSettings(_Settings):
     token_ttl_seconds: Annotated[int, Field(ge=60)] = 30 * 24 * 3600
 
@@ -125,8 +170,8 @@ def load(settings_class: type[S]) -> S:
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
-            field = str(error["loc"][0]) if error["loc"] else "?"
-            variable = f"{ENV_PREFIX}{field.upper()}"
             reason = "is required but not set" if error["type"] == "missing" else error["msg"]
-            problems.append(f"{variable}: {reason}")
+            if error["loc"]:
+                reason = f"{ENV_PREFIX}{str(error['loc'][0]).upper()}: {reason}"
+            problems.append(reason)
         raise ConfigurationError("invalid configuration: " + "; ".join(problems)) from None

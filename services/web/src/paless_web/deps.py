@@ -17,6 +17,7 @@ from paless_shared.jobs import JobBuffer
 from paless_shared.models import User
 from paless_shared.services.auth import user_for_token
 from paless_shared.storage import Storage
+from paless_web.delivery import Delivery
 from paless_web.state import WebConfig, WebState
 
 log = logging.getLogger(__name__)
@@ -38,8 +39,13 @@ def get_storage(state: StateDep) -> Storage:
     return state.storage
 
 
+def get_delivery(state: StateDep) -> Delivery:
+    return state.delivery
+
+
 ConfigDep = Annotated[WebConfig, Depends(get_config)]
 StorageDep = Annotated[Storage, Depends(get_storage)]
+DeliveryDep = Annotated[Delivery, Depends(get_delivery)]
 
 
 @dataclass

@@ -13,6 +13,7 @@ from paless_shared.db import create_engine, create_sessionmaker
 from paless_shared.jobs import create_queue
 from paless_shared.settings import (
     AuthSettings,
+    CdnSettings,
     DatabaseSettings,
     DeliverySettings,
     RedisSettings,
@@ -20,6 +21,7 @@ from paless_shared.settings import (
     load,
 )
 from paless_shared.storage import Storage
+from paless_web.delivery import Delivery, create_delivery
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class WebConfig:
     s3: S3Settings
     delivery: DeliverySettings
     auth: AuthSettings
+    cdn: CdnSettings
 
     @classmethod
     def from_env(cls) -> WebConfig:
@@ -38,6 +41,7 @@ class WebConfig:
             s3=load(S3Settings),
             delivery=load(DeliverySettings),
             auth=load(AuthSettings),
+            cdn=load(CdnSettings),
         )
 
 
@@ -48,6 +52,7 @@ class WebState:
     sessionmaker: async_sessionmaker[AsyncSession]
     queue: ArqRedis
     storage: Storage
+    delivery: Delivery
 
 
 @asynccontextmanager
@@ -64,4 +69,5 @@ async def open_state(config: WebConfig) -> AsyncIterator[WebState]:
             sessionmaker=create_sessionmaker(engine),
             queue=queue,
             storage=storage,
+            delivery=create_delivery(storage, config.cdn),
         )

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse
 from paless_shared.errors import InvalidInput, NotFound, PayloadTooLarge
 from paless_shared.services import documents as service
 from paless_shared.storage import PresignedUrl
-from paless_web.deps import ConfigDep, CurrentUser, StorageDep, UnitOfWorkDep
+from paless_web.deps import ConfigDep, CurrentUser, DeliveryDep, StorageDep, UnitOfWorkDep
 from paless_web.multipart import parse_streaming_form
 from paless_web.problems import responses
 from paless_web.schemas import Document, DocumentPage, DocumentSummary, SignedUrl
@@ -172,7 +172,7 @@ async def download_document(
     document_id: uuid.UUID,
     user: CurrentUser,
     uow: UnitOfWorkDep,
-    storage: StorageDep,
+    delivery: DeliveryDep,
     config: ConfigDep,
     redirect: RedirectQuery = True,
     disposition: Annotated[Literal["attachment", "inline"], Query()] = "attachment",
@@ -182,7 +182,7 @@ async def download_document(
     The file keeps its original name (`Content-Disposition`, RFC 6266).
     """
     document = await service.get_document(uow.session, user.id, document_id)
-    signed = await storage.presign_download(
+    signed = await delivery.signed_url(
         document.original_key,
         filename=document.original_filename,
         content_type=document.mime_type,
@@ -202,7 +202,7 @@ async def document_thumbnail(
     document_id: uuid.UUID,
     user: CurrentUser,
     uow: UnitOfWorkDep,
-    storage: StorageDep,
+    delivery: DeliveryDep,
     config: ConfigDep,
     redirect: RedirectQuery = True,
 ) -> Any:
@@ -214,7 +214,7 @@ async def document_thumbnail(
     if document.thumbnail_key is None:
         raise NotFound(f"document {document_id} has no thumbnail (status: {document.status})")
     stem = document.original_filename.rsplit(".", 1)[0]
-    signed = await storage.presign_download(
+    signed = await delivery.signed_url(
         document.thumbnail_key,
         filename=f"{stem}.webp",
         content_type="image/webp",
