@@ -6,6 +6,7 @@ settings and a missing variable is reported by its full environment name.
 
 from __future__ import annotations
 
+import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
@@ -154,6 +155,8 @@ class WorkerSettings(_Settings):
 
 class SchedulerSettings(_Settings):
     scheduler_metrics_port: Annotated[int, Field(ge=0, le=65535)] = 9101
+    # Touched every tick; `paless-scheduler --check` reads its age.
+    scheduler_heartbeat_file: Path = Path(tempfile.gettempdir()) / "paless-scheduler.heartbeat"
     reconcile_interval_seconds: Annotated[int, Field(ge=1)] = 60
     reconcile_stale_seconds: Annotated[int, Field(ge=1)] = 600
     scheduler_tick_seconds: Annotated[float, Field(gt=0)] = 5.0

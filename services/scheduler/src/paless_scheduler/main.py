@@ -11,9 +11,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-import tempfile
 import time
-from pathlib import Path
 
 from prometheus_client import start_http_server
 from redis.exceptions import RedisError
@@ -24,8 +22,6 @@ from paless_shared.observability import configure_logging
 from paless_shared.settings import AppSettings, RedisSettings, SchedulerSettings, load
 
 log = logging.getLogger("paless_scheduler")
-
-HEARTBEAT = Path(tempfile.gettempdir()) / "paless-scheduler.heartbeat"
 
 
 async def run(stop: asyncio.Event) -> None:
@@ -40,7 +36,7 @@ async def run(stop: asyncio.Event) -> None:
         while not stop.is_set():
             try:
                 await tick(queue, periodic, time.time())
-                HEARTBEAT.touch()
+                settings.scheduler_heartbeat_file.touch()
             except (RedisError, OSError) as exc:
                 # Redis away: keep going, the next tick tries again.
                 log.warning("scheduler.tick.failed", extra={"error": str(exc)})
@@ -54,7 +50,7 @@ async def run(stop: asyncio.Event) -> None:
 def healthy(settings: SchedulerSettings) -> bool:
     """The heartbeat is fresh: a few ticks' worth, and never under 30 seconds."""
     try:
-        age = time.time() - HEARTBEAT.stat().st_mtime
+        age = time.time() - settings.scheduler_heartbeat_file.stat().st_mtime
     except FileNotFoundError:
         return False
     return age < max(30.0, 3 * settings.scheduler_tick_seconds)

@@ -25,4 +25,5 @@ def main() -> None:
         timeout_graceful_shutdown=30,
         log_level=app_settings.log_level.lower(),
         log_config=None,  # keep the JSON/text handler configured above
+        access_log=False,  # the app logs each request as a `web.request` event
     )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 from prometheus_client import Counter, Gauge, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from paless_shared.observability import clean_request_id, request_id_var
+
+log = logging.getLogger("paless_web")
 
 REQUEST_ID_HEADER = "x-request-id"
 
@@ -22,6 +25,17 @@ REQUEST_DURATION = Histogram(
 )
 QUEUE_DEPTH = Gauge("paless_queue_depth", "Jobs waiting in the queue (read at scrape time).")
 DOCUMENTS = Gauge("paless_documents", "Documents by status (read at scrape time).", ["status"])
+
+
+def _route_template(scope: Scope) -> str:
+    """The matched route's path template. FastAPI keeps the full template (router
+    prefix included) on its effective route context; `route.path` lacks the prefix."""
+    fastapi_scope = scope.get("fastapi") or {}
+    for candidate in (fastapi_scope.get("effective_route_context"), scope.get("route")):
+        template = getattr(candidate, "path", None)
+        if isinstance(template, str):
+            return template
+    return "unmatched"
 
 
 class RequestContextMiddleware:
@@ -56,9 +70,18 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            route = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
+            template = _route_template(scope)
             method = scope.get("method", "")
+            elapsed = time.perf_counter() - started
             REQUESTS.labels(method, template, str(status)).inc()
-            REQUEST_DURATION.labels(method, template).observe(time.perf_counter() - started)
+            REQUEST_DURATION.labels(method, template).observe(elapsed)
+            log.info(
+                "web.request",
+                extra={
+                    "method": method,
+                    "route": template,
+                    "status": status,
+                    "duration_ms": round(elapsed * 1000, 1),
+                },
+            )
             request_id_var.reset(token)

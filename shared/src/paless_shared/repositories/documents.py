@@ -74,7 +74,7 @@ class DocumentRepository:
             select(Document.status, func.count()).group_by(Document.status)
         )
         counts = {status: 0 for status in DocumentStatus}
-        counts.update({status: count for status, count in result.tuples()})
+        counts.update({status: count for status, count in result.all()})
         return counts
 
     async def stale_ids(self, before: datetime, limit: int) -> Sequence[uuid.UUID]:
