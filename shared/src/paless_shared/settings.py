@@ -6,7 +6,12 @@ settings and a missing variable is reported by its full environment name.
 
 from __future__ import annotations
 
+import functools
+import os
+import sys
 import tempfile
+import time
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
@@ -76,7 +81,7 @@ class RedisSettings(_Settings):
 class S3Settings(_Settings):
     s3_endpoint_url: str | None = None
     # The address clients use to reach S3, when it differs from the one services use
-    # (e.g. http://seaweedfs:8333 inside compose, http://localhost:8333 outside).
+    # (e.g. http://s3:8333 inside compose, http://localhost:8333 outside).
     s3_public_endpoint_url: str | None = None
     s3_bucket: Annotated[str, Field(min_length=3, max_length=63)]
     s3_access_key_id: str
@@ -148,8 +153,19 @@ class WorkerSettings(_Settings):
     worker_job_timeout_seconds: Annotated[int, Field(ge=1)] = 300
     worker_max_tries: Annotated[int, Field(ge=1, le=50)] = 5
     worker_poll_delay_seconds: Annotated[float, Field(gt=0, le=10)] = 0.1
-    # Processes that parse PDFs; unset means one per CPU.
+    # Processes that parse PDFs; unset means one per CPU, at most one per concurrent job.
     worker_pdf_processes: Annotated[int, Field(ge=1, le=64)] | None = None
+    # On SIGTERM, running jobs get this long to finish before they are handed back.
+    worker_shutdown_grace_seconds: Annotated[int, Field(ge=0)] = 300
+    # Touched while the worker's event loop runs; `paless-worker --check` reads its age.
+    worker_heartbeat_file: Path = Path(tempfile.gettempdir()) / "paless-worker.heartbeat"
+    worker_heartbeat_seconds: Annotated[float, Field(gt=0)] = 10.0
+
+    @property
+    def pdf_processes(self) -> int:
+        cpus = os.cpu_count() or 1
+        return self.worker_pdf_processes or max(1, min(cpus, self.worker_concurrency))
+
     thumbnail_width: Annotated[int, Field(ge=16, le=4096)] = 400
 
 
@@ -163,6 +179,7 @@ class SchedulerSettings(_Settings):
 
 
 S = TypeVar("S", bound=BaseSettings)
+R = TypeVar("R")
 
 
 def load(settings_class: type[S]) -> S:
@@ -178,3 +195,26 @@ def load(settings_class: type[S]) -> S:
                 reason = f"{ENV_PREFIX}{str(error['loc'][0]).upper()}: {reason}"
             problems.append(reason)
         raise ConfigurationError("invalid configuration: " + "; ".join(problems)) from None
+
+
+def exit_on_configuration_error(main: Callable[[], R]) -> Callable[[], R]:
+    """For a process's entry point: a bad setting ends it with one line naming the
+    variable (exit code 2), not a traceback."""
+
+    @functools.wraps(main)
+    def run() -> R:
+        try:
+            return main()
+        except ConfigurationError as exc:
+            print(f"{main.__module__.split('.')[0]}: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
+
+    return run
+
+
+def heartbeat_is_fresh(path: Path, max_age_seconds: float) -> bool:
+    """For `--check` probes: the file was touched within `max_age_seconds`."""
+    try:
+        return time.time() - path.stat().st_mtime < max_age_seconds
+    except FileNotFoundError:
+        return False

@@ -19,7 +19,14 @@ from redis.exceptions import RedisError
 from paless_scheduler.schedule import periodic_jobs, tick
 from paless_shared.jobs import create_queue
 from paless_shared.observability import configure_logging
-from paless_shared.settings import AppSettings, RedisSettings, SchedulerSettings, load
+from paless_shared.settings import (
+    AppSettings,
+    RedisSettings,
+    SchedulerSettings,
+    exit_on_configuration_error,
+    heartbeat_is_fresh,
+    load,
+)
 
 log = logging.getLogger("paless_scheduler")
 
@@ -34,9 +41,10 @@ async def run(stop: asyncio.Event) -> None:
     )
     try:
         while not stop.is_set():
+            # The heartbeat says this process's loop runs, whether or not Redis answers.
+            settings.scheduler_heartbeat_file.touch()
             try:
                 await tick(queue, periodic, time.time())
-                settings.scheduler_heartbeat_file.touch()
             except (RedisError, OSError) as exc:
                 # Redis away: keep going, the next tick tries again.
                 log.warning("scheduler.tick.failed", extra={"error": str(exc)})
@@ -47,22 +55,17 @@ async def run(stop: asyncio.Event) -> None:
         log.info("scheduler.stopped")
 
 
-def healthy(settings: SchedulerSettings) -> bool:
-    """The heartbeat is fresh: a few ticks' worth, and never under 30 seconds."""
-    try:
-        age = time.time() - settings.scheduler_heartbeat_file.stat().st_mtime
-    except FileNotFoundError:
-        return False
-    return age < max(30.0, 3 * settings.scheduler_tick_seconds)
-
-
+@exit_on_configuration_error
 def main() -> None:
     parser = argparse.ArgumentParser(prog="paless-scheduler", description=__doc__)
     parser.add_argument("--check", action="store_true", help="exit 0 if the scheduler is ticking")
     args = parser.parse_args()
     settings = load(SchedulerSettings)
     if args.check:
-        raise SystemExit(0 if healthy(settings) else 1)
+        fresh = heartbeat_is_fresh(
+            settings.scheduler_heartbeat_file, max(30.0, 3 * settings.scheduler_tick_seconds)
+        )
+        raise SystemExit(0 if fresh else 1)
     app = load(AppSettings)
     configure_logging(app.log_level, app.log_format)
     if settings.scheduler_metrics_port:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import uvicorn
 
 from paless_shared.observability import configure_logging
-from paless_shared.settings import AppSettings, WebSettings, load
+from paless_shared.settings import AppSettings, WebSettings, exit_on_configuration_error, load
 from paless_web.state import WebConfig
 
 
+@exit_on_configuration_error
 def main() -> None:
     app_settings = load(AppSettings)
     web = load(WebSettings)

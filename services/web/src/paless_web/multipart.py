@@ -53,6 +53,7 @@ async def parse_streaming_form(
         raise InvalidInput("expected a multipart/form-data body with a boundary")
 
     events: list[tuple[str, bytes]] = []
+    finished: list[bool] = []  # set by the parser on the closing boundary
     header_field = bytearray()
     header_value = bytearray()
 
@@ -70,6 +71,7 @@ async def parse_streaming_form(
             "on_header_end": on_header_end,
             "on_part_data": lambda d, s, e: events.append(("data", bytes(d[s:e]))),
             "on_part_end": lambda: events.append(("end", b"")),
+            "on_end": lambda: finished.append(True),
         },
     )
     form = ParsedForm(fields={}, files={})
@@ -82,6 +84,9 @@ async def parse_streaming_form(
         await _drain(events, part, form, on_file_chunk)
     except MultipartParseError as exc:
         raise InvalidInput(f"the multipart body could not be parsed: {exc}") from None
+    if not finished:
+        # A body cut short (client gone, proxy limit) must not pass for a whole file.
+        raise InvalidInput("the multipart body ended before its closing boundary")
     return form
 
 
@@ -97,7 +102,9 @@ async def _drain(
             if name.lower() == b"content-disposition":
                 part.name, part.filename = _content_disposition(part.headers["content-disposition"])
                 if part.name is not None and part.filename is not None:
-                    form.files.setdefault(part.name, part.filename)
+                    if part.name in form.files:
+                        raise InvalidInput(f"send one file per upload (field {part.name!r})")
+                    form.files[part.name] = part.filename
         elif kind == "data":
             await _part_data(part, payload, form, on_file_chunk)
         elif kind == "end" and part.name is not None and part.filename is None:

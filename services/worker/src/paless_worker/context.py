@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
@@ -39,7 +38,7 @@ class PdfPool:
     pure Python), keeps pdfium (not thread-safe) to one thread per process, and keeps
     a file that crashes the parser from taking the worker down with it."""
 
-    def __init__(self, processes: int | None) -> None:
+    def __init__(self, processes: int) -> None:
         self._processes = processes
         self.executor = self._new()
 
@@ -54,8 +53,9 @@ class PdfPool:
         """Start every process and load the PDF libraries in it now, so the first
         documents do not wait for interpreters to spawn."""
         loop = asyncio.get_running_loop()
-        size = self._processes or os.cpu_count() or 1
-        await asyncio.gather(*(loop.run_in_executor(self.executor, pdf.ready) for _ in range(size)))
+        await asyncio.gather(
+            *(loop.run_in_executor(self.executor, pdf.ready) for _ in range(self._processes))
+        )
 
     def replace_broken(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
@@ -72,7 +72,7 @@ async def open_context() -> WorkerContext:
     engine = create_engine(load(DatabaseSettings))
     stack = AsyncExitStack()
     storage = await stack.enter_async_context(Storage.open(s3_settings))
-    pdf_pool = PdfPool(settings.worker_pdf_processes)
+    pdf_pool = PdfPool(settings.pdf_processes)
     await pdf_pool.warm_up()
     return WorkerContext(
         settings=settings,

@@ -9,12 +9,19 @@ from typing import Any, cast
 
 from arq import func
 from arq.typing import WorkerCoroutine
-from arq.worker import Worker, async_check_health
+from arq.worker import Worker
 from prometheus_client import start_http_server
 
 from paless_shared import jobs
 from paless_shared.observability import configure_logging
-from paless_shared.settings import AppSettings, RedisSettings, WorkerSettings, load
+from paless_shared.settings import (
+    AppSettings,
+    RedisSettings,
+    WorkerSettings,
+    exit_on_configuration_error,
+    heartbeat_is_fresh,
+    load,
+)
 from paless_worker import tasks
 from paless_worker.context import close_context, open_context
 from paless_worker.metrics import Job, instrumented
@@ -30,11 +37,22 @@ JOBS: dict[str, Job] = {
 
 async def on_startup(ctx: dict[str, Any]) -> None:
     ctx["paless"] = await open_context()
+    ctx["heartbeat"] = asyncio.create_task(_heartbeat(load(WorkerSettings)))
 
 
 async def on_shutdown(ctx: dict[str, Any]) -> None:
+    if "heartbeat" in ctx:
+        ctx["heartbeat"].cancel()
     if "paless" in ctx:
         await close_context(ctx["paless"])
+
+
+async def _heartbeat(settings: WorkerSettings) -> None:
+    """Touch this process's heartbeat file while its event loop runs, so a probe can
+    tell this worker (not just any worker on the queue) is alive."""
+    while True:
+        settings.worker_heartbeat_file.touch()
+        await asyncio.sleep(settings.worker_heartbeat_seconds)
 
 
 def create_worker(*, burst: bool = False, **overrides: Any) -> Worker:
@@ -56,6 +74,8 @@ def create_worker(*, burst: bool = False, **overrides: Any) -> Worker:
         "max_tries": settings.worker_max_tries,
         "poll_delay": settings.worker_poll_delay_seconds,
         "health_check_interval": 30,
+        # On SIGTERM let running jobs finish (within the grace) instead of cancelling.
+        "job_completion_wait": settings.worker_shutdown_grace_seconds,
         "burst": burst,
         "handle_signals": not burst,
     }
@@ -63,25 +83,23 @@ def create_worker(*, burst: bool = False, **overrides: Any) -> Worker:
     return Worker(**options)
 
 
+@exit_on_configuration_error
 def main() -> None:
     parser = argparse.ArgumentParser(prog="paless-worker", description=__doc__)
     parser.add_argument(
         "--check",
         action="store_true",
-        help="exit 0 if a worker on this queue reported health in the last minute",
+        help="exit 0 if the worker in this container is running (its heartbeat is fresh)",
     )
     args = parser.parse_args()
+    if args.check:
+        settings = load(WorkerSettings)
+        fresh = heartbeat_is_fresh(
+            settings.worker_heartbeat_file, max(60.0, 3 * settings.worker_heartbeat_seconds)
+        )
+        raise SystemExit(0 if fresh else 1)
     app = load(AppSettings)
     configure_logging(app.log_level, app.log_format)
-    if args.check:
-        redis_settings = load(RedisSettings)
-        raise SystemExit(
-            asyncio.run(
-                async_check_health(
-                    jobs.arq_redis_settings(redis_settings), queue_name=redis_settings.queue_name
-                )
-            )
-        )
     settings = load(WorkerSettings)
     if settings.worker_metrics_port:
         start_http_server(settings.worker_metrics_port)

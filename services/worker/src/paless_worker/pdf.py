@@ -10,7 +10,7 @@ import io
 import logging
 import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -93,15 +93,30 @@ def _metadata(reader: PdfReader) -> tuple[dict[str, Any], datetime | None]:
         created_at = info.creation_date
     except (ValueError, TypeError):
         created_at = None
-    if created_at is not None and created_at.tzinfo is None:
-        created_at = None  # a date without a zone cannot be placed in time reliably
-    return metadata, created_at
+    return metadata, _usable_date(created_at)
+
+
+def _usable_date(value: datetime | None) -> datetime | None:
+    """A zone-aware date that exists in UTC, else None (a date without a zone cannot
+    be placed in time; year 1 at +01:00 is year 0 in UTC, which Python cannot hold)."""
+    if value is None or value.tzinfo is None:
+        return None
+    try:
+        return value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
 
 
 def _clean(value: object) -> str | None:
     if value is None:
         return None
-    return str(value).replace("\x00", "").strip()[:1000] or None
+    return storable_text(str(value)).strip()[:1000] or None
+
+
+def storable_text(text: str) -> str:
+    """Text Postgres accepts: no NUL characters, no lone surrogates (which broken
+    font encodings produce) — those become U+FFFD."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
 
 def _text(reader: PdfReader) -> str:
@@ -114,8 +129,7 @@ def _text(reader: PdfReader) -> str:
         except Exception as exc:  # pypdf raises many types on damaged content streams
             log.warning("pdf.text.page_failed", extra={"page": number, "error": str(exc)})
             pages.append("")
-    # Postgres text cannot hold NUL characters.
-    return "\f".join(pages).replace("\x00", "")
+    return storable_text("\f".join(pages))
 
 
 def _thumbnail(path: Path, width: int) -> bytes | None:

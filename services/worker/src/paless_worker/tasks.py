@@ -17,7 +17,8 @@ from typing import Any
 
 from arq import Retry
 from botocore.exceptions import BotoCoreError, ClientError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from redis.exceptions import RedisError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from paless_shared.db import unit_of_work
 from paless_shared.services.processing import (
@@ -33,16 +34,18 @@ from paless_worker.metrics import DOCUMENTS_FINISHED, PAGES_PROCESSED
 
 log = logging.getLogger(__name__)
 
-# Errors that say nothing about the document: the next attempt may well succeed.
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
-    BotoCoreError,
-    OperationalError,
-    DBAPIError,
-    ConnectionError,
-    TimeoutError,
-    OSError,
-    BrokenProcessPool,
-)
+
+def is_transient(exc: BaseException) -> bool:
+    """Errors that say nothing about the document: the next attempt may succeed.
+
+    Database errors count only when they are about the connection; a value Postgres
+    refuses (DataError, IntegrityError) will be refused again.
+    """
+    if isinstance(exc, OperationalError | InterfaceError):
+        return True
+    if isinstance(exc, DBAPIError):
+        return bool(exc.connection_invalidated)
+    return isinstance(exc, BotoCoreError | OSError | BrokenProcessPool | RedisError)
 
 
 class MissingOriginal(Exception):
@@ -74,7 +77,12 @@ async def ingest(ctx: dict[str, Any], document_id: str) -> str:
         return await _fail(context, doc_id, str(exc))
     except MissingOriginal:
         return await _fail(context, doc_id, "the original file is missing from storage")
-    except TRANSIENT_ERRORS as exc:
+    except Exception as exc:
+        if not is_transient(exc):
+            log.exception("document.ingest.crashed", extra={"document_id": str(doc_id)})
+            return await _fail(
+                context, doc_id, f"internal error while processing: {_describe(exc)}"
+            )
         if isinstance(exc, BrokenProcessPool):
             context.pdf_pool.replace_broken()
         if job_try >= context.settings.worker_max_tries:
@@ -85,9 +93,6 @@ async def ingest(ctx: dict[str, Any], document_id: str) -> str:
             extra={"document_id": str(doc_id), "try": job_try, "error": _describe(exc)},
         )
         raise Retry(defer=timedelta(seconds=retry_delay(job_try))) from exc
-    except Exception as exc:
-        log.exception("document.ingest.crashed", extra={"document_id": str(doc_id)})
-        return await _fail(context, doc_id, f"internal error while processing: {_describe(exc)}")
 
 
 def _describe(exc: BaseException) -> str:

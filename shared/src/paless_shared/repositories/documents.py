@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import case, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.models import Document, DocumentStatus, Upload
@@ -53,21 +53,25 @@ class DocumentRepository:
         await self.session.delete(document)
         await self.session.flush()
 
-    async def find_original(
-        self, owner_id: uuid.UUID, sha256: str, exclude_id: uuid.UUID
-    ) -> uuid.UUID | None:
-        """The earliest other document of this owner with the same content."""
-        result = await self.session.execute(
-            select(Document.id)
-            .where(
-                Document.owner_id == owner_id,
-                Document.sha256 == sha256,
-                Document.id != exclude_id,
-            )
-            .order_by(Document.added_at, Document.id)
-            .limit(1)
+    async def lock_content(self, owner_id: uuid.UUID, sha256: str) -> None:
+        """Serialize, until commit, the work of transactions on the same owner's content."""
+        await self.session.execute(
+            select(func.pg_advisory_xact_lock(func.hashtextextended(f"{owner_id}:{sha256}", 0)))
         )
-        return result.scalar_one_or_none()
+
+    async def mark_copies(self, owner_id: uuid.UUID, sha256: str) -> None:
+        """Point every document with this owner and content at the earliest of them
+        (by added_at, then id); the earliest points nowhere."""
+        same = (Document.owner_id == owner_id) & (Document.sha256 == sha256)
+        earliest = (
+            select(Document.id).where(same).order_by(Document.added_at, Document.id).limit(1)
+        ).scalar_subquery()
+        await self.session.execute(
+            update(Document)
+            .where(same)
+            .values(duplicate_of_id=case((Document.id == earliest, None), else_=earliest))
+            .execution_options(synchronize_session="fetch")
+        )
 
     async def count_by_status(self) -> dict[DocumentStatus, int]:
         result = await self.session.execute(

@@ -75,12 +75,13 @@ async def mark_ready(
     document.thumbnail_key = extracted.thumbnail_key
     if extracted.created_at is not None:
         document.created_at = extracted.created_at
-    document.duplicate_of_id = await documents.find_original(
-        document.owner_id, extracted.sha256, document.id
-    )
     document.status = DocumentStatus.ready
     document.failure_reason = None
+    # Copies finishing at the same time must agree on which one is the original.
+    await documents.lock_content(document.owner_id, extracted.sha256)
     await session.flush()
+    await documents.mark_copies(document.owner_id, extracted.sha256)
+    await session.refresh(document)
     return document
 
 
