@@ -7,7 +7,7 @@ SHELL := bash
 USER_BIN := $(or $(shell python3 -c 'import site; print(site.USER_BASE)' 2>/dev/null),$(HOME)/.local)/bin
 UV := $(or $(shell command -v uv 2>/dev/null),$(USER_BIN)/uv)
 
-.PHONY: help uv dev test lint fmt bench
+.PHONY: help uv dev test lint fmt bench images
 
 help:
 	@echo "make dev    run paless locally (Postgres, Redis, SeaweedFS, web, worker, scheduler)"
@@ -15,6 +15,7 @@ help:
 	@echo "make lint   ruff check, ruff format --check, mypy"
 	@echo "make fmt    ruff format and ruff check --fix"
 	@echo "make bench  run the benchmarks (figures in bench/results/)"
+	@echo "make images build the three images (REGISTRY=registry.example/team/ VERSION=1.2.3)"
 	@echo "make uv     install uv if missing"
 
 uv: $(UV)
@@ -45,3 +46,13 @@ fmt: $(UV)
 bench: $(UV)
 	$(UV) sync --all-packages
 	$(UV) run python bench/ingest.py
+
+# Image names: $(REGISTRY)paless-<service>:$(VERSION). REGISTRY ends with a slash when set.
+REGISTRY ?=
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+SERVICES := web worker scheduler
+
+images:
+	for service in $(SERVICES); do \
+		docker build -f services/$$service/Dockerfile -t $(REGISTRY)paless-$$service:$(VERSION) . ; \
+	done

@@ -1,0 +1,614 @@
+"""The Kubernetes manifests in deploy/k8s render with kustomize, are valid Kubernetes
+objects, and keep the properties paless relies on: no persistent volume, one scheduler,
+probes on the right endpoints, a worker grace period that covers a job, resources and
+non-root everywhere, and settings the code actually reads.
+
+Rendering uses `kubectl kustomize`; without kubectl these tests fail (set
+PALESS_SKIP_KUBECTL=1 to skip them instead). They need no Postgres, Redis or S3.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import kubernetes_validate
+import pytest
+import yaml
+from pydantic_settings import BaseSettings
+
+from paless_shared import settings as paless_settings
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+K8S = REPO_ROOT / "deploy" / "k8s"
+BASE = "base"
+OVERLAY = "overlays/example"
+TARGETS = [BASE, OVERLAY]
+# The oldest Kubernetes release the manifests promise to work on (autoscaling/v2,
+# preStop sleep, matchLabelKeys), and the newest one the validator knows.
+KUBERNETES_VERSIONS = ["1.30.0", kubernetes_validate.latest_version()]
+KEDA_API_VERSION = "keda.sh/v1alpha1"
+INSTALL_HINT = (
+    "kubectl (1.27 or later, for kustomize v5) is needed to render deploy/k8s with "
+    "`kubectl kustomize`; install the `kubectl` package (`apt-get install -y kubectl`, "
+    "from the Kubernetes or Google Cloud CLI apt repository: Debian's own "
+    "`kubernetes-client` is 1.20 and too old), or set PALESS_SKIP_KUBECTL=1 to skip "
+    "these tests"
+)
+
+Manifest = dict[str, Any]
+
+
+@functools.cache
+def _kubectl() -> str | None:
+    return shutil.which("kubectl")
+
+
+def _require_kubectl() -> str:
+    kubectl = _kubectl()
+    if kubectl is None:
+        if os.environ.get("PALESS_SKIP_KUBECTL") == "1":
+            pytest.skip("kubectl not installed and PALESS_SKIP_KUBECTL=1")
+        pytest.fail(INSTALL_HINT, pytrace=False)
+    return kubectl
+
+
+@functools.cache
+def _render(target: str) -> tuple[Manifest, ...]:
+    result = subprocess.run(
+        [_require_kubectl(), "kustomize", str(K8S / target)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, f"kubectl kustomize {target} failed:\n{result.stderr}"
+    return tuple(doc for doc in yaml.safe_load_all(result.stdout) if doc)
+
+
+@pytest.fixture(params=TARGETS)
+def target(request: pytest.FixtureRequest) -> str:
+    _require_kubectl()
+    return str(request.param)
+
+
+@pytest.fixture
+def objects(target: str) -> tuple[Manifest, ...]:
+    return _render(target)
+
+
+@pytest.fixture
+def overlay() -> tuple[Manifest, ...]:
+    return _render(OVERLAY)
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def find(objects: tuple[Manifest, ...], kind: str, name: str | None = None) -> list[Manifest]:
+    return [
+        obj
+        for obj in objects
+        if obj["kind"] == kind and (name is None or obj["metadata"]["name"] == name)
+    ]
+
+
+def one(objects: tuple[Manifest, ...], kind: str, name: str) -> Manifest:
+    found = find(objects, kind, name)
+    assert len(found) == 1, f"expected one {kind}/{name}, found {len(found)}"
+    return found[0]
+
+
+def pod_templates(objects: tuple[Manifest, ...]) -> Iterator[tuple[Manifest, Manifest]]:
+    """(workload, pod template) for every object that runs pods."""
+    for obj in objects:
+        if obj["kind"] in {"Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicaSet"}:
+            yield obj, obj["spec"]["template"]
+        elif obj["kind"] == "CronJob":
+            yield obj, obj["spec"]["jobTemplate"]["spec"]["template"]
+        elif obj["kind"] == "Pod":
+            yield obj, obj
+
+
+def containers(pod_spec: Manifest) -> list[Manifest]:
+    return [*pod_spec.get("initContainers", []), *pod_spec["containers"]]
+
+
+def container(objects: tuple[Manifest, ...], deployment: str) -> Manifest:
+    (only,) = one(objects, "Deployment", deployment)["spec"]["template"]["spec"]["containers"]
+    return only
+
+
+def config_map(objects: tuple[Manifest, ...]) -> Manifest:
+    """The generated paless-config ConfigMap (its name carries a content hash)."""
+    found = [
+        obj
+        for obj in find(objects, "ConfigMap")
+        if obj["metadata"]["name"].startswith("paless-config")
+    ]
+    assert len(found) == 1, "expected exactly one paless-config ConfigMap"
+    return found[0]
+
+
+def matches(selector: Manifest, labels: dict[str, str]) -> bool:
+    """Whether a label selector (matchLabels and matchExpressions) selects these labels."""
+    for key, value in selector.get("matchLabels", {}).items():
+        if labels.get(key) != value:
+            return False
+    for expression in selector.get("matchExpressions", []):
+        key, operator, values = expression["key"], expression["operator"], expression.get("values")
+        if operator == "In" and labels.get(key) not in values:
+            return False
+        if operator == "NotIn" and labels.get(key) in values:
+            return False
+        if operator == "Exists" and key not in labels:
+            return False
+        if operator == "DoesNotExist" and key in labels:
+            return False
+    return True
+
+
+def pod_labels(objects: tuple[Manifest, ...]) -> list[dict[str, str]]:
+    return [template["metadata"].get("labels", {}) for _, template in pod_templates(objects)]
+
+
+def quantity(value: str | int | float) -> float:
+    """A Kubernetes quantity as a number (CPU in cores, memory in bytes)."""
+    text = str(value)
+    suffixes = {
+        "m": 1e-3,
+        "k": 1e3,
+        "M": 1e6,
+        "G": 1e9,
+        "Ki": 2**10,
+        "Mi": 2**20,
+        "Gi": 2**30,
+        "Ti": 2**40,
+    }
+    for suffix in sorted(suffixes, key=len, reverse=True):
+        if text.endswith(suffix):
+            return float(text[: -len(suffix)]) * suffixes[suffix]
+    return float(text)
+
+
+def settings_classes() -> list[type[BaseSettings]]:
+    return [
+        value
+        for name, value in vars(paless_settings).items()
+        if isinstance(value, type)
+        and issubclass(value, BaseSettings)
+        and value.__module__ == paless_settings.__name__
+        and not name.startswith("_")
+    ]
+
+
+def known_variables() -> set[str]:
+    prefix = paless_settings.ENV_PREFIX
+    return {f"{prefix}{field.upper()}" for cls in settings_classes() for field in cls.model_fields}
+
+
+def container_environment(objects: tuple[Manifest, ...], spec: Manifest) -> dict[str, str]:
+    """The PALESS_* environment a container starts with: envFrom, then env on top."""
+    environment: dict[str, str] = {}
+    for source in spec.get("envFrom", []):
+        if "configMapRef" in source:
+            data = one(objects, "ConfigMap", source["configMapRef"]["name"]).get("data", {})
+            environment.update(data)
+        if "secretRef" in source:
+            secret = one(objects, "Secret", source["secretRef"]["name"])
+            environment.update(
+                {key: base64.b64decode(value).decode() for key, value in secret["data"].items()}
+            )
+    for variable in spec.get("env", []):
+        environment[variable["name"]] = variable["value"]
+    return environment
+
+
+# --- rendering and schema ------------------------------------------------------------
+
+
+def test_renders_every_part(objects: tuple[Manifest, ...]) -> None:
+    rendered = {(obj["kind"], obj["metadata"]["name"]) for obj in objects}
+    for kind, name in [
+        ("Deployment", "paless-web"),
+        ("Service", "paless-web"),
+        ("HorizontalPodAutoscaler", "paless-web"),
+        ("PodDisruptionBudget", "paless-web"),
+        ("Deployment", "paless-worker"),
+        ("PodDisruptionBudget", "paless-worker"),
+        ("ScaledObject", "paless-worker"),
+        ("Deployment", "paless-scheduler"),
+        ("Job", "paless-migrate"),
+    ]:
+        assert (kind, name) in rendered
+    config_map(objects)
+
+
+@pytest.mark.parametrize("version", KUBERNETES_VERSIONS)
+def test_every_object_is_valid_kubernetes(objects: tuple[Manifest, ...], version: str) -> None:
+    problems = []
+    for obj in objects:
+        name = f"{obj['kind']}/{obj['metadata']['name']}"
+        try:
+            kubernetes_validate.validate(obj, version, strict=True)
+        except kubernetes_validate.SchemaNotFoundError:
+            # Only custom resources have no schema in the validator; those are checked
+            # by hand (test_scaled_object_is_well_formed).
+            if obj["apiVersion"] != KEDA_API_VERSION:
+                problems.append(f"{name}: the validator has no schema for it")
+        except kubernetes_validate.ValidationError as exc:
+            path = ".".join(str(part) for part in exc.path)
+            problems.append(f"{name}: {path}: {exc.message}")
+    assert not problems, f"invalid for Kubernetes {version}:\n" + "\n".join(problems)
+
+
+def test_scaled_object_is_well_formed(objects: tuple[Manifest, ...]) -> None:
+    (scaled,) = find(objects, "ScaledObject")
+    assert scaled["apiVersion"] == KEDA_API_VERSION
+    spec = scaled["spec"]
+    target = spec["scaleTargetRef"]
+    assert target.get("kind", "Deployment") == "Deployment"
+    worker = one(objects, "Deployment", target["name"])
+    assert worker["metadata"]["labels"]["app.kubernetes.io/component"] == "worker"
+    assert set(spec) <= {
+        "scaleTargetRef",
+        "pollingInterval",
+        "cooldownPeriod",
+        "initialCooldownPeriod",
+        "idleReplicaCount",
+        "minReplicaCount",
+        "maxReplicaCount",
+        "fallback",
+        "advanced",
+        "triggers",
+    }
+    assert 1 <= spec["minReplicaCount"] <= spec["maxReplicaCount"]
+    assert isinstance(spec["cooldownPeriod"], int)
+
+    (trigger,) = spec["triggers"]
+    assert trigger["type"] == "metrics-api"
+    metadata = trigger["metadata"]
+    # KEDA wants every trigger metadata value as a string.
+    assert all(isinstance(value, str) for value in metadata.values())
+    assert metadata["valueLocation"] == "queue_depth"
+    assert float(metadata["targetValue"]) > 0
+    assert metadata["url"].startswith("http://paless-web.")
+    assert metadata["url"].endswith(".svc/metrics/queue")
+
+
+def test_keda_reads_the_web_service_in_the_overlay_namespace(
+    overlay: tuple[Manifest, ...],
+) -> None:
+    service = one(overlay, "Service", "paless-web")
+    (port,) = service["spec"]["ports"]
+    assert port["port"] == 80
+    (scaled,) = find(overlay, "ScaledObject")
+    namespace = service["metadata"]["namespace"]
+    assert scaled["metadata"]["namespace"] == namespace == "paless"
+    (trigger,) = scaled["spec"]["triggers"]
+    assert trigger["metadata"]["url"] == f"http://paless-web.{namespace}.svc/metrics/queue"
+
+
+# --- stateless: no persistent storage ------------------------------------------------
+
+
+def test_no_persistent_storage(objects: tuple[Manifest, ...]) -> None:
+    assert not find(objects, "PersistentVolumeClaim")
+    assert not find(objects, "PersistentVolume")
+    assert not find(objects, "StatefulSet")
+    for workload, template in pod_templates(objects):
+        for volume in template["spec"].get("volumes", []):
+            where = f"{workload['metadata']['name']}: volume {volume['name']}"
+            assert "persistentVolumeClaim" not in volume, where
+            assert "hostPath" not in volume, where
+            assert "ephemeral" not in volume, where  # a PVC by another name
+            if "emptyDir" in volume:
+                assert "sizeLimit" in volume["emptyDir"], f"{where} has no sizeLimit"
+
+
+# --- each tier -----------------------------------------------------------------------
+
+
+def test_scheduler_is_one_replica_replaced_not_rolled(objects: tuple[Manifest, ...]) -> None:
+    scheduler = one(objects, "Deployment", "paless-scheduler")
+    assert scheduler["spec"]["replicas"] == 1
+    assert scheduler["spec"]["strategy"] == {"type": "Recreate"}
+    probe = container(objects, "paless-scheduler")["livenessProbe"]
+    assert probe["exec"]["command"] == ["paless-scheduler", "--check"]
+    # No autoscaler may touch it.
+    for autoscaler in find(objects, "HorizontalPodAutoscaler") + find(objects, "ScaledObject"):
+        assert autoscaler["spec"]["scaleTargetRef"]["name"] != "paless-scheduler"
+
+
+def test_web_has_replicas_and_health_probes(objects: tuple[Manifest, ...]) -> None:
+    web = one(objects, "Deployment", "paless-web")
+    assert web["spec"]["replicas"] >= 2
+    spec = container(objects, "paless-web")
+    ports = {port["name"]: port["containerPort"] for port in spec["ports"]}
+    assert ports["http"] == 8000
+    assert spec["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert spec["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    for probe in ("readinessProbe", "livenessProbe"):
+        assert spec[probe]["httpGet"]["port"] in ("http", 8000)
+    env = {variable["name"]: variable["value"] for variable in spec["env"]}
+    assert env["PALESS_WEB_HOST"] == "0.0.0.0"  # noqa: S104 - it must answer the kubelet
+    assert env.get("PALESS_WEB_PORT", "8000") == "8000"
+
+
+def test_web_grace_period_covers_prestop_and_uvicorn_shutdown(
+    objects: tuple[Manifest, ...],
+) -> None:
+    uvicorn_graceful_shutdown = 30  # timeout_graceful_shutdown in paless_web.main
+    pod_spec = one(objects, "Deployment", "paless-web")["spec"]["template"]["spec"]
+    pre_stop = container(objects, "paless-web").get("lifecycle", {}).get("preStop", {})
+    pause = pre_stop.get("sleep", {}).get("seconds", 0)
+    grace = pod_spec["terminationGracePeriodSeconds"]
+    assert grace > pause + uvicorn_graceful_shutdown
+
+
+def test_web_spreads_over_nodes(objects: tuple[Manifest, ...]) -> None:
+    pod_spec = one(objects, "Deployment", "paless-web")["spec"]["template"]["spec"]
+    labels = one(objects, "Deployment", "paless-web")["spec"]["template"]["metadata"]["labels"]
+    constraints = pod_spec.get("topologySpreadConstraints", [])
+    anti_affinity = pod_spec.get("affinity", {}).get("podAntiAffinity")
+    assert constraints or anti_affinity
+    for constraint in constraints:
+        assert matches(constraint["labelSelector"], labels)
+
+
+def test_worker_grace_period_covers_the_job_timeout(objects: tuple[Manifest, ...]) -> None:
+    timeout = int(
+        config_map(objects)["data"].get(
+            "PALESS_WORKER_JOB_TIMEOUT_SECONDS",
+            paless_settings.WorkerSettings.model_fields["worker_job_timeout_seconds"].default,
+        )
+    )
+    pod_spec = one(objects, "Deployment", "paless-worker")["spec"]["template"]["spec"]
+    assert pod_spec["terminationGracePeriodSeconds"] >= timeout
+
+
+def test_worker_probe_metrics_and_scratch_space(objects: tuple[Manifest, ...]) -> None:
+    spec = container(objects, "paless-worker")
+    probe = spec["livenessProbe"]
+    assert probe["exec"]["command"] == ["paless-worker", "--check"]
+    assert probe["periodSeconds"] == 60
+    assert probe["failureThreshold"] == 3
+    metrics_port = int(config_map(objects)["data"]["PALESS_WORKER_METRICS_PORT"])
+    assert metrics_port in {port["containerPort"] for port in spec["ports"]}
+    assert {mount["mountPath"] for mount in spec["volumeMounts"]} >= {"/tmp"}
+
+
+def test_prometheus_scrapes_each_process_on_its_metrics_port(
+    objects: tuple[Manifest, ...],
+) -> None:
+    for name in ("paless-web", "paless-worker", "paless-scheduler"):
+        template = one(objects, "Deployment", name)["spec"]["template"]
+        annotations = template["metadata"]["annotations"]
+        assert annotations["prometheus.io/scrape"] == "true"
+        assert annotations["prometheus.io/path"] == "/metrics"
+        ports = {port["containerPort"] for port in container(objects, name)["ports"]}
+        assert int(annotations["prometheus.io/port"]) in ports
+
+
+def test_migrate_job_runs_paless_migrate(objects: tuple[Manifest, ...]) -> None:
+    job = one(objects, "Job", "paless-migrate")
+    assert job["spec"]["backoffLimit"] >= 1
+    assert job["spec"]["ttlSecondsAfterFinished"] > 0
+    pod_spec = job["spec"]["template"]["spec"]
+    assert pod_spec["restartPolicy"] in {"Never", "OnFailure"}
+    (spec,) = pod_spec["containers"]
+    assert spec["command"] == ["paless", "migrate"]
+    # Same image (and so the same code and migrations) as the worker it precedes.
+    assert spec["image"] == container(objects, "paless-worker")["image"]
+
+
+# --- every pod -----------------------------------------------------------------------
+
+
+def test_every_container_has_requests_and_limits(objects: tuple[Manifest, ...]) -> None:
+    for workload, template in pod_templates(objects):
+        for spec in containers(template["spec"]):
+            where = f"{workload['metadata']['name']}/{spec['name']}"
+            resources = spec.get("resources", {})
+            for kind in ("requests", "limits"):
+                assert {"cpu", "memory"} <= set(resources.get(kind, {})), f"{where}: {kind}"
+                for resource in ("cpu", "memory"):
+                    assert quantity(resources["requests"][resource]) <= quantity(
+                        resources["limits"][resource]
+                    ), f"{where}: {resource} request above its limit"
+
+
+@pytest.mark.parametrize(
+    ("deployment", "requests", "limits"),
+    [
+        ("paless-web", ("250m", "512Mi"), ("1", "2Gi")),
+        ("paless-worker", ("500m", "1Gi"), ("2", "4Gi")),
+        ("paless-scheduler", ("100m", "256Mi"), ("250m", "512Mi")),
+    ],
+)
+def test_resources_follow_the_sizing(
+    objects: tuple[Manifest, ...],
+    deployment: str,
+    requests: tuple[str, str],
+    limits: tuple[str, str],
+) -> None:
+    resources = container(objects, deployment)["resources"]
+    for kind, (cpu, memory) in (("requests", requests), ("limits", limits)):
+        assert quantity(resources[kind]["cpu"]) == quantity(cpu)
+        assert quantity(resources[kind]["memory"]) == quantity(memory)
+
+
+def test_every_container_runs_as_non_root_and_locked_down(objects: tuple[Manifest, ...]) -> None:
+    """Non-root everywhere, and the rest of the "restricted" Pod Security Standard the
+    example namespace enforces."""
+    for workload, template in pod_templates(objects):
+        pod_spec = template["spec"]
+        pod_security = pod_spec.get("securityContext", {})
+        assert pod_security.get("seccompProfile", {}).get("type") == "RuntimeDefault"
+        for spec in containers(pod_spec):
+            where = f"{workload['metadata']['name']}/{spec['name']}"
+            security = {**pod_security, **spec.get("securityContext", {})}
+            assert security.get("runAsNonRoot") is True, f"{where} may run as root"
+            assert security.get("runAsUser", 1) != 0, f"{where} runs as uid 0"
+            assert security.get("allowPrivilegeEscalation") is False, where
+            assert security.get("readOnlyRootFilesystem") is True, where
+            assert security.get("capabilities", {}).get("drop") == ["ALL"], where
+            assert not security.get("privileged", False), where
+
+
+def test_service_links_are_off(objects: tuple[Manifest, ...]) -> None:
+    """Kubernetes would inject PALESS_WEB_PORT=tcp://... for the paless-web Service, a
+    name our settings read (and fail to parse as a port)."""
+    for workload, template in pod_templates(objects):
+        assert template["spec"].get("enableServiceLinks") is False, workload["metadata"]["name"]
+
+
+# --- wiring between objects ----------------------------------------------------------
+
+
+def test_labels(objects: tuple[Manifest, ...]) -> None:
+    components = {"web", "worker", "scheduler", "migrate"}
+    for workload, template in pod_templates(objects):
+        labels = template["metadata"]["labels"]
+        assert labels["app.kubernetes.io/name"] == "paless"
+        assert labels["app.kubernetes.io/component"] in components
+        workload_labels = workload["metadata"]["labels"]
+        assert (
+            workload_labels["app.kubernetes.io/component"] == labels["app.kubernetes.io/component"]
+        )
+        selector = workload["spec"].get("selector")
+        if selector and workload["kind"] != "Job":
+            assert matches(selector, labels)
+    for obj in objects:
+        assert obj["metadata"].get("labels", {}).get("app.kubernetes.io/name") == "paless", (
+            f"{obj['kind']}/{obj['metadata']['name']} lacks app.kubernetes.io/name"
+        )
+
+
+def test_hpa_targets_the_web_deployment(objects: tuple[Manifest, ...]) -> None:
+    (hpa,) = find(objects, "HorizontalPodAutoscaler")
+    assert hpa["apiVersion"] == "autoscaling/v2"
+    target = hpa["spec"]["scaleTargetRef"]
+    assert (target["apiVersion"], target["kind"]) == ("apps/v1", "Deployment")
+    web = one(objects, "Deployment", target["name"])
+    assert web["metadata"]["labels"]["app.kubernetes.io/component"] == "web"
+    assert hpa["spec"]["minReplicas"] >= 2
+    assert hpa["spec"]["maxReplicas"] >= hpa["spec"]["minReplicas"]
+    (metric,) = hpa["spec"]["metrics"]
+    assert metric["resource"]["name"] == "cpu"
+    assert metric["resource"]["target"]["averageUtilization"] == 70
+    # Utilization is relative to the request: the pods must have one.
+    assert "cpu" in container(objects, target["name"])["resources"]["requests"]
+
+
+def test_disruption_budgets_select_existing_pods(objects: tuple[Manifest, ...]) -> None:
+    budgets = {pdb["metadata"]["name"]: pdb for pdb in find(objects, "PodDisruptionBudget")}
+    assert budgets["paless-web"]["spec"]["minAvailable"] == 1
+    assert budgets["paless-worker"]["spec"]["maxUnavailable"] == 1
+    all_pods = pod_labels(objects)
+    for name, pdb in budgets.items():
+        selected = [labels for labels in all_pods if matches(pdb["spec"]["selector"], labels)]
+        assert selected, f"PodDisruptionBudget {name} selects no pod"
+        deployment = one(objects, "Deployment", name)
+        assert selected == [deployment["spec"]["template"]["metadata"]["labels"]]
+
+
+def test_web_service_reaches_the_web_pods(objects: tuple[Manifest, ...]) -> None:
+    service = one(objects, "Service", "paless-web")
+    assert service["spec"].get("type", "ClusterIP") == "ClusterIP"
+    selected = [
+        labels
+        for labels in pod_labels(objects)
+        if matches({"matchLabels": service["spec"]["selector"]}, labels)
+    ]
+    web = one(objects, "Deployment", "paless-web")["spec"]["template"]["metadata"]["labels"]
+    assert selected == [web]
+    (port,) = service["spec"]["ports"]
+    names = {p["name"]: p["containerPort"] for p in container(objects, "paless-web")["ports"]}
+    target_port = port["targetPort"]
+    assert (names.get(target_port) if isinstance(target_port, str) else target_port) == 8000
+
+
+def test_config_and_secret_references_resolve(objects: tuple[Manifest, ...], target: str) -> None:
+    present = {(obj["kind"], obj["metadata"]["name"]) for obj in objects}
+    for workload, template in pod_templates(objects):
+        for spec in containers(template["spec"]):
+            sources = spec.get("envFrom", [])
+            kinds = {kind for source in sources for kind in source}
+            assert kinds == {"configMapRef", "secretRef"}, workload["metadata"]["name"]
+            for source in sources:
+                if "configMapRef" in source:
+                    assert ("ConfigMap", source["configMapRef"]["name"]) in present
+                else:
+                    name = source["secretRef"]["name"]
+                    if target == BASE:
+                        # The base only references the Secret; overlays provide it.
+                        assert name == "paless-secrets"
+                    else:
+                        assert ("Secret", name) in present
+
+
+def test_every_setting_named_is_one_the_code_reads(objects: tuple[Manifest, ...]) -> None:
+    known = known_variables()
+    names = set(config_map(objects)["data"])
+    for secret in find(objects, "Secret"):
+        names |= set(secret.get("data", {}))
+    for _, template in pod_templates(objects):
+        for spec in containers(template["spec"]):
+            names |= {variable["name"] for variable in spec.get("env", [])}
+    assert names, "no settings found"
+    assert all(name.startswith(paless_settings.ENV_PREFIX) for name in names)
+    assert names <= known, f"unknown settings: {sorted(names - known)}"
+
+
+def test_overlay_environment_satisfies_every_service(
+    overlay: tuple[Manifest, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each container's settings load as the service would load them at startup."""
+    for workload, template in pod_templates(overlay):
+        for spec in containers(template["spec"]):
+            environment = container_environment(overlay, spec)
+            for variable in list(os.environ):
+                if variable.startswith(paless_settings.ENV_PREFIX):
+                    monkeypatch.delenv(variable)
+            for variable, value in environment.items():
+                monkeypatch.setenv(variable, value)
+            for cls in settings_classes():
+                try:
+                    paless_settings.load(cls)
+                except paless_settings.ConfigurationError as exc:
+                    pytest.fail(f"{workload['metadata']['name']}/{spec['name']}: {exc}")
+
+
+def test_overlay_secrets_are_marked_placeholders(overlay: tuple[Manifest, ...]) -> None:
+    (secret,) = find(overlay, "Secret")
+    assert set(secret["data"]) == {
+        "PALESS_DATABASE_URL",
+        "PALESS_REDIS_URL",
+        "PALESS_S3_ACCESS_KEY_ID",
+        "PALESS_S3_SECRET_ACCESS_KEY",
+    }
+    for key, value in secret["data"].items():
+        assert "CHANGE-ME" in base64.b64decode(value).decode(), f"{key} is not a placeholder"
+
+
+def test_overlay_sets_namespace_images_and_replicas(overlay: tuple[Manifest, ...]) -> None:
+    (namespace,) = find(overlay, "Namespace")
+    assert namespace["metadata"]["name"] == "paless"
+    for obj in overlay:
+        if obj["kind"] != "Namespace":
+            assert obj["metadata"]["namespace"] == "paless", obj["metadata"]["name"]
+    for _, template in pod_templates(overlay):
+        for spec in containers(template["spec"]):
+            image = spec["image"]
+            repository, _, tag = image.rpartition(":")
+            assert "/" in repository, f"{image}: no registry"
+            assert tag and "/" not in tag and tag != "latest", f"{image}: no pinned tag"
+    assert one(overlay, "Deployment", "paless-web")["spec"]["replicas"] >= 2
+    assert one(overlay, "Deployment", "paless-scheduler")["spec"]["replicas"] == 1
