@@ -10,7 +10,7 @@ import asyncio
 import os
 import secrets
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,9 @@ from typing import Any
 import httpx
 import pytest
 from arq import ArqRedis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from paless_devstack import (
     RunningService,
     create_database,
@@ -27,14 +30,44 @@ from paless_devstack import (
     start_seaweedfs,
 )
 from paless_devstack.s3 import PORT_SPAN
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STATE_DIR = REPO_ROOT / ".test"
-# A Redis database of its own (tests flush it), away from a dev stack's database 0 and,
-# mostly, from another test session running at the same time.
-REDIS_DB = 1 + os.getpid() % 15
+# Tests flush their Redis database, so each session claims one of databases 1-15 (0 is
+# the dev stack's) with SET NX in database 0, and frees it at the end.
+REDIS_CLAIM_PREFIX = "paless:test-session:db:"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def claim_redis_database(server_url: str) -> tuple[int, Callable[[], None]]:
+    import redis as redis_client
+
+    client = redis_client.Redis.from_url(server_url.rsplit("/", 1)[0] + "/0")
+    owner = f"{os.getpid()}:{secrets.token_hex(4)}"
+    for number in range(1, 16):
+        key = f"{REDIS_CLAIM_PREFIX}{number}"
+        holder = client.get(key)
+        if holder is not None and not _process_alive(int(holder.split(b":")[0])):
+            client.delete(key)  # left by a session that was killed
+        if client.set(key, owner, nx=True, ex=3 * 3600):
+
+            def release(key: str = key) -> None:
+                if client.get(key) == owner.encode():
+                    client.delete(key)
+                client.close()
+
+            return number, release
+    client.close()
+    raise RuntimeError("all Redis databases 1-15 are claimed by other test sessions")
 
 
 @dataclass(frozen=True)
@@ -68,6 +101,7 @@ def _environment(servers: Servers) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     started: list[RunningService] = []
+    releases: list[Callable[[], None]] = []
     try:
         postgres = ensure_postgres(
             STATE_DIR,
@@ -83,6 +117,8 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
             port=free_port(),
         )
         started.append(redis)
+        redis_db, release_redis_db = claim_redis_database(redis.url)
+        releases.append(release_redis_db)
         access_key, secret_key = "palesstest", secrets.token_hex(16)
         s3 = start_seaweedfs(
             tmp_path_factory.mktemp("s3"),
@@ -96,7 +132,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         plain_url = asyncio.run(create_database(postgres.url, database, drop_existing=True))
         servers = Servers(
             database_url=plain_url.replace("postgresql://", "postgresql+asyncpg://", 1),
-            redis_url=redis.url.rsplit("/", 1)[0] + f"/{REDIS_DB}",
+            redis_url=redis.url.rsplit("/", 1)[0] + f"/{redis_db}",
             s3_endpoint_url=s3.url,
             s3_access_key=access_key,
             s3_secret_key=secret_key,
@@ -109,6 +145,8 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         upgrade(servers.database_url)
         yield servers
     finally:
+        for release in releases:
+            release()
         for service in reversed(started):
             service.stop()
 

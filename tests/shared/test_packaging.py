@@ -42,9 +42,7 @@ def dependency_closure(name: str) -> set[str]:
         ("paless-scheduler", {"fastapi", "starlette", "uvicorn", "pypdf", "pypdfium2"}),
     ],
 )
-def test_service_does_not_depend_on_what_it_does_not_use(
-    service: str, forbidden: set[str]
-) -> None:
+def test_service_does_not_depend_on_what_it_does_not_use(service: str, forbidden: set[str]) -> None:
     closure = dependency_closure(service)
     assert "paless-shared" in closure
     assert not closure & forbidden, f"{service} pulls in {sorted(closure & forbidden)}"

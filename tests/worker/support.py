@@ -7,10 +7,12 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+import httpx
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from paless_shared.models import Document
+from paless_shared.models import Document, Task
+from tests.conftest import Account, upload
 
 # Document columns that a no-op re-run must leave exactly as they were.
 STABLE_COLUMNS = [c.key for c in Document.__table__.columns if c.key != "modified_at"]
@@ -48,6 +50,41 @@ class DocumentRows:
     async def make_stale(self, document_id: uuid.UUID | str, age: timedelta) -> None:
         """Pretend nothing has touched the row for `age`."""
         await self.set(document_id, modified_at=datetime.now(UTC) - age)
+
+
+class TaskRows:
+    """Read and adjust `tasks` rows: Postgres's record of the background work."""
+
+    def __init__(self, db: async_sessionmaker[AsyncSession]) -> None:
+        self._db = db
+
+    async def for_document(self, document_id: uuid.UUID | str) -> list[Task]:
+        async with self._db() as session:
+            result = await session.execute(
+                select(Task)
+                .where(Task.document_id == uuid.UUID(str(document_id)))
+                .order_by(Task.enqueued_at)
+            )
+            return list(result.scalars())
+
+    async def only_for_document(self, document_id: uuid.UUID | str) -> Task:
+        tasks = await self.for_document(document_id)
+        assert len(tasks) == 1, [(t.kind, t.job_id, t.status) for t in tasks]
+        return tasks[0]
+
+    async def set_for_document(self, document_id: uuid.UUID | str, **values: Any) -> None:
+        async with self._db() as session:
+            await session.execute(
+                update(Task).where(Task.document_id == uuid.UUID(str(document_id))).values(**values)
+            )
+            await session.commit()
+
+    async def clear(self) -> None:
+        """Every task row, including those of no user or document (periodic jobs),
+        which truncating `users` and `documents` leaves behind."""
+        async with self._db() as session:
+            await session.execute(delete(Task))
+            await session.commit()
 
 
 def uploader(client: httpx.AsyncClient, account: Account) -> Any:

@@ -15,7 +15,6 @@ from arq import ArqRedis
 from paless_devstack import free_port
 from paless_shared import jobs
 from paless_shared.models import DocumentStatus
-from paless_shared.settings import RedisSettings
 from tests.conftest import Account
 from tests.pdfs import corrupt_pdf, encrypted_pdf, owner_only_encrypted_pdf, text_pdf
 from tests.worker.support import (
@@ -79,7 +78,7 @@ async def test_running_ingest_again_on_a_ready_document_changes_nothing(
 
     assert worker.jobs_complete == 1
     assert worker.jobs_failed == 0
-    assert await job.result(timeout=5) == "skipped"
+    assert (await job.result(timeout=5))["document"] == "unchanged"
     assert await documents.snapshot(document_id) == before
     assert await storage.read_head(before["thumbnail_key"], 1 << 20) == thumbnail_before
 
@@ -115,7 +114,7 @@ async def test_ingest_of_unknown_document_completes_without_effect(
     worker = await run_worker()
 
     assert (worker.jobs_complete, worker.jobs_failed, worker.jobs_retried) == (1, 0, 0)
-    assert await job.result(timeout=5) == "skipped"
+    assert (await job.result(timeout=5))["document"] == "unchanged"
     assert await documents.get(missing_id) is None
     assert await storage.head_size(storage.thumbnail_key(missing_id)) is None
 
@@ -134,8 +133,10 @@ async def test_document_deleted_before_its_ingest_runs_leaves_nothing_behind(
 
     response = await client.delete(f"/api/v1/documents/{document_id}", headers=account.headers)
     assert response.status_code == 204
-    # Both the ingest from the upload and the cleanup from the delete are queued.
-    assert await queue.zcard(RedisSettings().queue_name) == 2
+    response = await client.delete(f"/api/v1/trash/{document_id}", headers=account.headers)
+    assert response.status_code == 204
+    # Both the ingest from the upload and the cleanup from the purge are queued.
+    assert await queue.zcard(queue.default_queue_name) == 2
 
     worker = await run_worker()
 
@@ -264,7 +265,7 @@ async def test_page_whose_text_cannot_be_extracted_is_left_empty(
 async def test_lone_surrogate_in_text_does_not_fail_the_document(
     uploaded: Any, run_worker: Any, documents: DocumentRows, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("PALESS_WORKER_MAX_TRIES", "2")  # bound the (wrong) retries
+    monkeypatch.setenv("PALESS_WORKER_MAX_TRIES", "2")  # should it be retried, briefly
     document_id = await uploaded(pdf_with_lone_surrogate_text())
 
     worker = await run_worker()

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from botocore.exceptions import BotoCoreError, ClientError
+from redis.exceptions import RedisError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
 
 class DomainError(Exception):
     status: int = 400
@@ -52,3 +56,20 @@ class InvalidInput(DomainError):
     status = 422
     title = "Invalid input"
     type_slug = "invalid-input"
+
+
+def unavailable_dependency(exc: BaseException) -> str | None:
+    """Which dependency an error says is unreachable ("storage", "database", "queue"),
+    or None when the error is about something else."""
+    if isinstance(exc, BotoCoreError):
+        return "storage"
+    if isinstance(exc, ClientError):
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        return "storage" if status >= 500 else None
+    if isinstance(exc, OperationalError | InterfaceError) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    ):
+        return "database"
+    if isinstance(exc, RedisError):
+        return "queue"
+    return None

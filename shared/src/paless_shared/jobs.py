@@ -13,6 +13,7 @@ from typing import Any
 
 from arq import ArqRedis, create_pool
 from arq.connections import RedisSettings as ArqRedisSettings
+from arq.constants import job_key_prefix, result_key_prefix
 
 from paless_shared.observability import request_id_var
 from paless_shared.settings import RedisSettings
@@ -20,6 +21,10 @@ from paless_shared.settings import RedisSettings
 INGEST = "ingest"
 RECONCILE = "reconcile"
 DELETE_OBJECTS = "delete_objects"
+SANITY_CHECK = "sanity_check"
+EMPTY_TRASH = "empty_trash"
+EXPIRE_UPLOADS = "expire_uploads"
+PRUNE_TASKS = "prune_tasks"
 
 
 def serialize(payload: dict[str, Any]) -> bytes:
@@ -52,11 +57,21 @@ async def queue_depth(queue: ArqRedis, queue_name: str) -> int:
     return int(await queue.zcard(queue_name))
 
 
-def ingest_job_id(document_id: uuid.UUID, attempt_tag: str | None = None) -> str:
-    """The first enqueue of a document's ingest has a fixed id, so enqueueing it twice
-    is a no-op; re-enqueues by reconcile add a tag (the time slot) to get through."""
+def ingest_job_id(document_id: uuid.UUID, tag: str | None = None) -> str:
+    """A document's first ingest has a fixed id, so enqueueing it twice is a no-op;
+    later runs (reprocess, a reconcile after the first job finished) add a tag."""
     base = f"{INGEST}:{document_id}"
-    return f"{base}:{attempt_tag}" if attempt_tag else base
+    return f"{base}:{tag}" if tag else base
+
+
+async def job_exists(queue: ArqRedis, job_id: str) -> bool:
+    """Whether arq still holds the job (queued, deferred or running)."""
+    return bool(await queue.exists(job_key_prefix + job_id))
+
+
+async def job_finished(queue: ArqRedis, job_id: str) -> bool:
+    """Whether arq keeps a result for the job id (so enqueueing it again is a no-op)."""
+    return bool(await queue.exists(result_key_prefix + job_id))
 
 
 @dataclass(frozen=True)
@@ -64,6 +79,7 @@ class PendingJob:
     function: str
     args: tuple[Any, ...]
     job_id: str | None = None
+    kwargs: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -76,18 +92,15 @@ class JobBuffer:
 
     jobs: list[PendingJob] = field(default_factory=list)
 
-    def add(self, function: str, *args: Any, job_id: str | None = None) -> None:
-        self.jobs.append(PendingJob(function, args, job_id))
-
-    def enqueue_ingest(self, document_id: uuid.UUID) -> None:
-        self.add(INGEST, str(document_id), job_id=ingest_job_id(document_id))
+    def add(self, function: str, *args: Any, job_id: str | None = None, **kwargs: Any) -> None:
+        self.jobs.append(PendingJob(function, args, job_id, kwargs))
 
     async def flush(self, queue: ArqRedis) -> None:
         jobs, self.jobs = self.jobs, []
         request_id = request_id_var.get()
         for job in jobs:
             await queue.enqueue_job(
-                job.function, *job.args, _job_id=job.job_id, request_id=request_id
+                job.function, *job.args, _job_id=job.job_id, request_id=request_id, **job.kwargs
             )
 
     def discard(self) -> None:

@@ -36,6 +36,13 @@ class DocumentStatus(StrEnum):
     failed = "failed"
 
 
+class TaskStatus(StrEnum):
+    queued = "queued"
+    running = "running"
+    succeeded = "succeeded"
+    failed = "failed"
+
+
 class UploadStatus(StrEnum):
     pending = "pending"
     completed = "completed"
@@ -71,11 +78,15 @@ class ApiToken(Base):
 
 class Document(Base):
     __tablename__ = "documents"
+    # Fetch server-set columns (modified_at) with RETURNING on every write, so an
+    # updated row can be serialized without another query.
+    __mapper_args__ = {"eager_defaults": True}
     __table_args__ = (
         # Newest-first keyset pagination per owner.
         Index("ix_documents_owner_added", "owner_id", "added_at", "id"),
         Index("ix_documents_owner_sha256", "owner_id", "sha256"),
         Index("ix_documents_status_modified", "status", "modified_at"),
+        Index("ix_documents_deleted_at", "deleted_at", postgresql_where="deleted_at IS NOT NULL"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
@@ -108,6 +119,8 @@ class Document(Base):
     created_at: Mapped[datetime] = _timestamp()
     added_at: Mapped[datetime] = _timestamp()
     modified_at: Mapped[datetime] = _timestamp(onupdate=func.now())
+    # Set when moved to the trash; the scheduler purges it PALESS_EMPTY_TRASH_DAYS later.
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     @property
     def has_thumbnail(self) -> bool:
@@ -135,3 +148,41 @@ class Upload(Base):
     )
     created_at: Mapped[datetime] = _timestamp()
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Task(Base):
+    """One unit of background work and what became of it.
+
+    Postgres, not the queue, is the record: a task that is `queued` or `running` with
+    no job behind it is found and enqueued again by reconcile.
+    """
+
+    __tablename__ = "tasks"
+    __table_args__ = (
+        Index("ix_tasks_owner_enqueued", "owner_id", "enqueued_at", "id"),
+        Index("ix_tasks_enqueued", "enqueued_at", "id"),
+        Index("ix_tasks_status_enqueued", "status", "enqueued_at"),
+        Index("ix_tasks_document", "document_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    kind: Mapped[str] = mapped_column(String(64))
+    # The arq job that carries it (changes when reconcile has to enqueue it anew).
+    job_id: Mapped[str] = mapped_column(String(255))
+    # The job's arguments, so reconcile can send it again from this row alone.
+    args: Mapped[list[Any]] = mapped_column(JSONB, default=list, server_default="[]")
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    document_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL")
+    )
+    status: Mapped[TaskStatus] = mapped_column(
+        Enum(TaskStatus, name="task_status", values_callable=lambda e: [m.value for m in e]),
+        default=TaskStatus.queued,
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    worker_id: Mapped[str | None] = mapped_column(String(255))
+    enqueued_at: Mapped[datetime] = _timestamp()
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

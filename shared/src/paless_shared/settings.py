@@ -16,6 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
+from croniter import croniter
 from pydantic import (
     Field,
     PostgresDsn,
@@ -99,6 +100,23 @@ class DeliverySettings(_Settings):
     max_upload_bytes: Annotated[int, Field(ge=1)] = 200 * 1024 * 1024
 
 
+class MaintenanceSettings(_Settings):
+    """What the worker's periodic jobs keep and for how long."""
+
+    # Trashed documents are purged (row and objects) this many days after deletion.
+    empty_trash_days: Annotated[int, Field(ge=0)] = 30
+    # Finished task records are kept this long.
+    task_retention_days: Annotated[int, Field(ge=0)] = 30
+    # A direct upload never completed is dropped this long after its URL expired.
+    upload_expiry_grace_seconds: Annotated[int, Field(ge=0)] = 3600
+    # A task queued this long with no job in Redis is enqueued again.
+    reconcile_queued_grace_seconds: Annotated[int, Field(ge=1)] = 60
+    # Objects no row points at are reported once older than this...
+    orphan_min_age_hours: Annotated[float, Field(ge=0)] = 24
+    # ...and deleted too when this is true.
+    sanity_remove_orphans: bool = False
+
+
 class CdnSettings(_Settings):
     """CloudFront in front of the bucket: when set, download URLs are CloudFront signed
     URLs instead of S3 presigned ones."""
@@ -155,6 +173,9 @@ class WorkerSettings(_Settings):
     worker_poll_delay_seconds: Annotated[float, Field(gt=0, le=10)] = 0.1
     # Processes that parse PDFs; unset means one per CPU, at most one per concurrent job.
     worker_pdf_processes: Annotated[int, Field(ge=1, le=64)] | None = None
+    # Each PDF process's address-space limit, and how long one file may take.
+    worker_pdf_memory_mb: Annotated[int, Field(ge=256)] = 2048
+    worker_pdf_timeout_seconds: Annotated[float, Field(gt=0)] = 120.0
     # On SIGTERM, running jobs get this long to finish before they are handed back.
     worker_shutdown_grace_seconds: Annotated[int, Field(ge=0)] = 300
     # Touched while the worker's event loop runs; `paless-worker --check` reads its age.
@@ -170,12 +191,61 @@ class WorkerSettings(_Settings):
 
 
 class SchedulerSettings(_Settings):
+    """When the periodic jobs run, and how schedulers share the work.
+
+    Each job's schedule is a cron expression in UTC (minute hour day month weekday, and
+    an optional sixth field for seconds, e.g. `* * * * * */2`), or `disable`.
+    """
+
     scheduler_metrics_port: Annotated[int, Field(ge=0, le=65535)] = 9101
-    # Touched every tick; `paless-scheduler --check` reads its age.
+    # Touched every tick, by the leader and by a follower alike;
+    # `paless-scheduler --check` reads its age.
     scheduler_heartbeat_file: Path = Path(tempfile.gettempdir()) / "paless-scheduler.heartbeat"
-    reconcile_interval_seconds: Annotated[int, Field(ge=1)] = 60
-    reconcile_stale_seconds: Annotated[int, Field(ge=1)] = 600
     scheduler_tick_seconds: Annotated[float, Field(gt=0)] = 5.0
+    # Only the scheduler holding this Redis lease enqueues; it renews it every tick, so
+    # another one takes over at most this long after the leader dies.
+    scheduler_lease_seconds: Annotated[float, Field(gt=0)] = 30.0
+    reconcile_cron: str = "* * * * *"
+    sanity_check_cron: str = "30 3 * * *"
+    empty_trash_cron: str = "0 1 * * *"
+    expire_uploads_cron: str = "*/15 * * * *"
+    prune_tasks_cron: str = "45 2 * * *"
+    reconcile_stale_seconds: Annotated[int, Field(ge=1)] = 600
+
+    @field_validator(
+        "reconcile_cron",
+        "sanity_check_cron",
+        "empty_trash_cron",
+        "expire_uploads_cron",
+        "prune_tasks_cron",
+    )
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if value.lower() == "disable":
+            return "disable"
+        fields = len(value.split())
+        # strict: also refuses dates that never come, such as 31 February.
+        if not (value.startswith("@") or fields in (5, 6)) or not croniter.is_valid(
+            value, strict=True
+        ):
+            raise ValueError(
+                f"{value!r} is not a cron expression (minute hour day month weekday, "
+                "optionally seconds as a sixth field) nor `disable`"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _lease_outlasts_ticks(self) -> SchedulerSettings:
+        # The leader renews once per tick: a lease shorter than two ticks would lapse
+        # between renewals whenever a tick runs a little late.
+        if self.scheduler_lease_seconds <= 2 * self.scheduler_tick_seconds:
+            raise ValueError(
+                f"PALESS_SCHEDULER_LEASE_SECONDS ({self.scheduler_lease_seconds:g}) must be "
+                "more than twice PALESS_SCHEDULER_TICK_SECONDS "
+                f"({self.scheduler_tick_seconds:g})"
+            )
+        return self
 
 
 S = TypeVar("S", bound=BaseSettings)

@@ -8,6 +8,7 @@ generated from UUIDs here and nowhere else.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import uuid
 from collections.abc import AsyncIterator
@@ -40,6 +41,14 @@ class PresignedPost:
     url: str
     fields: dict[str, str]
     expires_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    key: str
+    size: int
+    last_modified: datetime
+    sha256: str | None = None  # hex, when S3 keeps a whole-object SHA-256 checksum
 
 
 @dataclass(frozen=True)
@@ -134,13 +143,32 @@ class Storage:
 
     async def head_size(self, key: str) -> int | None:
         """The object's size, or None when it does not exist."""
+        stored = await self.head(key)
+        return None if stored is None else stored.size
+
+    async def head(self, key: str) -> StoredObject | None:
+        """Size, date and (when S3 keeps one) SHA-256 of an object; None if missing."""
         try:
-            head = await self._client.head_object(Bucket=self.bucket, Key=key)
+            head = await self._client.head_object(
+                Bucket=self.bucket, Key=key, ChecksumMode="ENABLED"
+            )
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
                 return None
             raise
-        return int(head["ContentLength"])
+        checksum = head.get("ChecksumSHA256")
+        # A multipart upload's checksum is of its parts ("…-3"), not of the object.
+        sha256 = None
+        if checksum and "-" not in checksum:
+            sha256 = base64.b64decode(checksum).hex()
+        return StoredObject(key, int(head["ContentLength"]), head["LastModified"], sha256)
+
+    async def list_objects(self, prefix: str) -> AsyncIterator[StoredObject]:
+        """Every object under `prefix` (below the configured key prefix)."""
+        paginator = self._client.get_paginator("list_objects_v2")
+        async for page in paginator.paginate(Bucket=self.bucket, Prefix=self._prefix + prefix):
+            for item in page.get("Contents", []):
+                yield StoredObject(item["Key"], int(item["Size"]), item["LastModified"])
 
     async def read_head(self, key: str, length: int) -> bytes:
         """The first `length` bytes of an object (to sniff its type, not to serve it)."""

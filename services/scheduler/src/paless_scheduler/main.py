@@ -1,7 +1,10 @@
-"""paless-scheduler: enqueues periodic jobs; safe to run twice by accident.
+"""paless-scheduler: enqueues periodic jobs on their cron schedules.
+
+Any number may run: they elect a leader through a lease in Redis, only the leader
+enqueues, and another one takes over when it stops or dies.
 
 `paless-scheduler --check` exits 0 while the scheduler in this container is ticking
-(it touches a heartbeat file each tick), for use as a liveness probe.
+(leader or not, it touches a heartbeat file each tick), for use as a liveness probe.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import time
 from prometheus_client import start_http_server
 from redis.exceptions import RedisError
 
+from paless_scheduler.leader import LeaderLease
 from paless_scheduler.schedule import periodic_jobs, tick
 from paless_shared.jobs import create_queue
 from paless_shared.observability import configure_logging
@@ -35,22 +39,33 @@ async def run(stop: asyncio.Event) -> None:
     settings = load(SchedulerSettings)
     queue = await create_queue(load(RedisSettings))
     periodic = periodic_jobs(settings)
+    lease = LeaderLease(queue, settings.scheduler_lease_seconds)
     log.info(
         "scheduler.started",
-        extra={"jobs": {job.function: job.interval_seconds for job in periodic}},
+        extra={
+            "jobs": {job.function: job.cron for job in periodic},
+            "instance_id": lease.instance_id,
+        },
     )
     try:
         while not stop.is_set():
-            # The heartbeat says this process's loop runs, whether or not Redis answers.
+            # The heartbeat says this process's loop runs, whether or not it leads and
+            # whether or not Redis answers.
             settings.scheduler_heartbeat_file.touch()
             try:
-                await tick(queue, periodic, time.time())
+                if await lease.hold():
+                    await tick(queue, periodic, time.time())
             except (RedisError, OSError) as exc:
                 # Redis away: keep going, the next tick tries again.
                 log.warning("scheduler.tick.failed", extra={"error": str(exc)})
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=settings.scheduler_tick_seconds)
     finally:
+        try:
+            await lease.release()
+        except (RedisError, OSError) as exc:
+            # The lease runs out by itself; another scheduler takes over then.
+            log.warning("scheduler.leader.release_failed", extra={"error": str(exc)})
         await queue.aclose()
         log.info("scheduler.stopped")
 

@@ -1,16 +1,22 @@
 """Periodic jobs and the tick that enqueues them.
 
-Each run of a periodic job belongs to a time slot (start of its interval). The slot
-is claimed in Redis with SET NX and the job gets a deterministic arq id from it, so
-however many schedulers tick during a slot, the job is enqueued once.
+Each periodic job has a cron schedule, in UTC. A run belongs to a slot: the job's latest
+fire time at or before now. The slot is claimed in Redis with SET NX and the job gets a
+deterministic arq id from it, so however many schedulers tick during a slot, the job is
+enqueued once. (The leader lease means only one should; this is the second line of
+defence, for the moment a lease changes hands.) Fire times missed while no scheduler
+ran are not made up: the next tick enqueues the current slot only.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from arq import ArqRedis
+from croniter import croniter
 from prometheus_client import Gauge
 
 from paless_shared import jobs
@@ -19,6 +25,8 @@ from paless_shared.settings import SchedulerSettings
 log = logging.getLogger(__name__)
 
 SLOT_KEY_PREFIX = "paless:scheduler:slot:"
+# The value of a *_CRON setting that turns its job off.
+DISABLED = "disable"
 
 LAST_ENQUEUED = Gauge(
     "paless_scheduler_last_enqueued_slot_timestamp_seconds",
@@ -30,18 +38,33 @@ LAST_ENQUEUED = Gauge(
 @dataclass(frozen=True)
 class PeriodicJob:
     function: str
-    interval_seconds: int
+    cron: str
 
     def slot(self, now: float) -> int:
-        """The start (epoch seconds) of the interval that `now` falls in."""
-        return int(now // self.interval_seconds) * self.interval_seconds
+        """The latest fire time (epoch seconds) at or before `now`."""
+        # Fire times are whole seconds and get_prev looks strictly before its start.
+        start = datetime.fromtimestamp(math.floor(now) + 1, UTC)
+        return int(croniter(self.cron, start).get_prev(float))
+
+    def period(self, slot: int) -> int:
+        """Seconds from `slot` to the fire time after it."""
+        after = croniter(self.cron, datetime.fromtimestamp(slot, UTC)).get_next(float)
+        return int(after) - slot
 
     def job_id(self, slot: int) -> str:
         return f"{self.function}:{slot}"
 
 
 def periodic_jobs(settings: SchedulerSettings) -> list[PeriodicJob]:
-    return [PeriodicJob(jobs.RECONCILE, settings.reconcile_interval_seconds)]
+    """The jobs whose schedule is not `disable`."""
+    schedules = {
+        jobs.RECONCILE: settings.reconcile_cron,
+        jobs.SANITY_CHECK: settings.sanity_check_cron,
+        jobs.EMPTY_TRASH: settings.empty_trash_cron,
+        jobs.EXPIRE_UPLOADS: settings.expire_uploads_cron,
+        jobs.PRUNE_TASKS: settings.prune_tasks_cron,
+    }
+    return [PeriodicJob(name, cron) for name, cron in schedules.items() if cron != DISABLED]
 
 
 async def tick(queue: ArqRedis, periodic: list[PeriodicJob], now: float) -> list[str]:
@@ -51,8 +74,10 @@ async def tick(queue: ArqRedis, periodic: list[PeriodicJob], now: float) -> list
     for job in periodic:
         slot = job.slot(now)
         job_id = job.job_id(slot)
+        # The claim outlives the slot (which is current for one period), so a scheduler
+        # restarted late in the slot still finds it taken.
         claimed = await queue.set(
-            SLOT_KEY_PREFIX + job_id, "1", nx=True, ex=max(2 * job.interval_seconds, 60)
+            SLOT_KEY_PREFIX + job_id, "1", nx=True, ex=2 * job.period(slot) + 60
         )
         if not claimed:
             continue

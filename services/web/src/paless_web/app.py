@@ -9,7 +9,7 @@ from fastapi import APIRouter, FastAPI
 
 from paless_web import problems
 from paless_web.observability import RequestContextMiddleware
-from paless_web.routes import auth, documents, health, metrics, uploads
+from paless_web.routes import auth, documents, health, metrics, tasks, trash, uploads
 from paless_web.state import WebConfig, open_state
 
 API_PREFIX = "/api/v1"
@@ -41,7 +41,7 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
     )
     problems.install(app)
     api = APIRouter(prefix=API_PREFIX)
-    for module in (auth, documents, uploads):
+    for module in (auth, documents, uploads, trash, tasks):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health.router)

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from paless_shared.errors import DomainError
+from paless_shared.errors import DomainError, unavailable_dependency
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +90,18 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    dependency = unavailable_dependency(exc)
+    if dependency is not None:
+        # Nothing was accepted: the client may simply try again.
+        log.warning(
+            "web.dependency.unavailable",
+            extra={"path": request.url.path, "dependency": dependency, "error": str(exc)},
+        )
+        response = problem_response(
+            503, f"the {dependency} is unavailable; try again shortly", slug="unavailable"
+        )
+        response.headers["Retry-After"] = "5"
+        return response
     log.exception("web.request.crashed", extra={"path": request.url.path}, exc_info=exc)
     return problem_response(500, "an unexpected error occurred; it has been logged")
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from paless_shared.models import DocumentStatus
+from paless_shared.models import DocumentStatus, TaskStatus
 
 
 class TokenRequest(BaseModel):
@@ -45,6 +45,7 @@ class DocumentSummary(BaseModel):
     created_at: datetime = Field(description="The document's own date (from the PDF if set).")
     added_at: datetime = Field(description="When paless received the document.")
     modified_at: datetime
+    deleted_at: datetime | None = Field(description="When it was moved to the trash.")
 
 
 class Document(DocumentSummary):
@@ -82,3 +83,28 @@ class DirectUpload(BaseModel):
 class Health(BaseModel):
     status: str = Field(examples=["ok"])
     checks: dict[str, str] = Field(default_factory=dict)
+
+
+class Task(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    kind: str = Field(examples=["ingest"])
+    status: TaskStatus
+    document_id: uuid.UUID | None
+    attempts: int = Field(description="Runs started so far, retries included.")
+    last_error: str | None = Field(description="Why the last run failed, if it did.")
+    result: dict[str, Any] | None
+    worker_id: str | None = Field(description="The worker process that ran it last.")
+    enqueued_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class TaskPage(BaseModel):
+    items: list[Task]
+    next_cursor: str | None
+
+
+class Purged(BaseModel):
+    purged: int = Field(description="Documents deleted for good.")

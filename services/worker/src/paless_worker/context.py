@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import multiprocessing
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from paless_shared.db import create_engine, create_sessionmaker
 from paless_shared.settings import (
     DatabaseSettings,
+    MaintenanceSettings,
     S3Settings,
     SchedulerSettings,
     WorkerSettings,
@@ -21,11 +25,14 @@ from paless_shared.settings import (
 from paless_shared.storage import Storage
 from paless_worker import pdf
 
+T = TypeVar("T")
+
 
 @dataclass
 class WorkerContext:
     settings: WorkerSettings
     scheduler_settings: SchedulerSettings
+    maintenance_settings: MaintenanceSettings
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
     storage: Storage
@@ -33,20 +40,44 @@ class WorkerContext:
     exit_stack: AsyncExitStack
 
 
+class PdfTimeout(Exception):
+    """Parsing a file took longer than PALESS_WORKER_PDF_TIMEOUT_SECONDS."""
+
+
 class PdfPool:
     """Processes that parse PDFs. A separate process gives real parallelism (pypdf is
-    pure Python), keeps pdfium (not thread-safe) to one thread per process, and keeps
-    a file that crashes the parser from taking the worker down with it."""
+    pure Python), keeps pdfium (not thread-safe) to one thread per process, bounds the
+    memory a hostile file can take (each process has an address-space limit), and keeps
+    a file that crashes the parser from taking the worker down with it.
 
-    def __init__(self, processes: int) -> None:
+    One pool per process and configuration, shared by the worker contexts a process
+    opens (a worker process opens one; the test suite opens many).
+    """
+
+    _shared: ClassVar[dict[tuple[int, int], PdfPool]] = {}
+
+    def __init__(self, processes: int, memory_mb: int) -> None:
         self._processes = processes
+        self._memory_mb = memory_mb
         self.executor = self._new()
+
+    @classmethod
+    async def shared(cls, processes: int, memory_mb: int) -> PdfPool:
+        pool = cls._shared.get((processes, memory_mb))
+        if pool is None:
+            pool = cls(processes, memory_mb)
+            await pool.warm_up()
+            cls._shared[(processes, memory_mb)] = pool
+            atexit.register(pool.shutdown)
+        return pool
 
     def _new(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
             max_workers=self._processes,
             mp_context=multiprocessing.get_context("spawn"),
             max_tasks_per_child=100,
+            initializer=pdf.limit_memory,
+            initargs=(self._memory_mb,),
         )
 
     async def warm_up(self) -> None:
@@ -56,6 +87,23 @@ class PdfPool:
         await asyncio.gather(
             *(loop.run_in_executor(self.executor, pdf.ready) for _ in range(self._processes))
         )
+
+    async def run(self, function: Callable[..., T], *args: Any, time_limit: float) -> T:
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self.executor, function, *args)
+        try:
+            return await asyncio.wait_for(future, time_limit)
+        except TimeoutError:
+            # The parser cannot be interrupted from outside its process: stop them all
+            # (other jobs in the pool see a broken pool and are retried).
+            self.kill()
+            raise PdfTimeout from None
+
+    def kill(self) -> None:
+        # ProcessPoolExecutor has no public way to stop a running task (3.14 adds one).
+        for process in list(getattr(self.executor, "_processes", {}).values()):
+            process.kill()
+        self.replace_broken()
 
     def replace_broken(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
@@ -72,11 +120,11 @@ async def open_context() -> WorkerContext:
     engine = create_engine(load(DatabaseSettings))
     stack = AsyncExitStack()
     storage = await stack.enter_async_context(Storage.open(s3_settings))
-    pdf_pool = PdfPool(settings.pdf_processes)
-    await pdf_pool.warm_up()
+    pdf_pool = await PdfPool.shared(settings.pdf_processes, settings.worker_pdf_memory_mb)
     return WorkerContext(
         settings=settings,
         scheduler_settings=scheduler_settings,
+        maintenance_settings=load(MaintenanceSettings),
         engine=engine,
         sessionmaker=create_sessionmaker(engine),
         storage=storage,
@@ -86,6 +134,5 @@ async def open_context() -> WorkerContext:
 
 
 async def close_context(context: WorkerContext) -> None:
-    context.pdf_pool.shutdown()
     await context.exit_stack.aclose()
     await context.engine.dispose()

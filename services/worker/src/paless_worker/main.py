@@ -24,14 +24,18 @@ from paless_shared.settings import (
 )
 from paless_worker import tasks
 from paless_worker.context import close_context, open_context
-from paless_worker.metrics import Job, instrumented
+from paless_worker.tracking import Job, tracked
 
 log = logging.getLogger("paless_worker")
 
 JOBS: dict[str, Job] = {
     jobs.INGEST: tasks.ingest,
-    jobs.RECONCILE: tasks.reconcile,
     jobs.DELETE_OBJECTS: tasks.delete_objects,
+    jobs.RECONCILE: tasks.reconcile,
+    jobs.SANITY_CHECK: tasks.sanity_check,
+    jobs.EMPTY_TRASH: tasks.empty_trash,
+    jobs.EXPIRE_UPLOADS: tasks.expire_uploads,
+    jobs.PRUNE_TASKS: tasks.prune_tasks,
 }
 
 
@@ -60,8 +64,7 @@ def create_worker(*, burst: bool = False, **overrides: Any) -> Worker:
     redis_settings = load(RedisSettings)
     options: dict[str, Any] = {
         "functions": [
-            func(cast(WorkerCoroutine, instrumented(name, job)), name=name)
-            for name, job in JOBS.items()
+            func(cast(WorkerCoroutine, tracked(name, job)), name=name) for name, job in JOBS.items()
         ],
         "redis_settings": jobs.arq_redis_settings(redis_settings),
         "queue_name": redis_settings.queue_name,

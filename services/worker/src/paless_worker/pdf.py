@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import resource
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +38,13 @@ class ParsedPdf:
     thumbnail_webp: bytes | None
 
 
+def limit_memory(megabytes: int) -> None:
+    """Pool initializer: cap this process's address space, so a decompression bomb
+    ends in MemoryError here instead of the kernel killing something."""
+    limit = megabytes * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
 def ready() -> int:
     """A no-op run in each pool process at startup; importing this module there is
     what loads pypdf and pdfium."""
@@ -44,6 +52,13 @@ def ready() -> int:
 
 
 def parse(path: Path, thumbnail_width: int) -> ParsedPdf:
+    try:
+        return _parse(path, thumbnail_width)
+    except MemoryError:
+        raise InvalidDocument("the PDF needs more memory to read than is allowed") from None
+
+
+def _parse(path: Path, thumbnail_width: int) -> ParsedPdf:
     with path.open("rb") as file:
         if PDF_MAGIC not in file.read(1024):
             raise InvalidDocument("not a valid PDF: the file does not start with a PDF header")

@@ -5,7 +5,6 @@ Every job is idempotent (arq may run a job more than once) and takes ids, not ob
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import random
 import tempfile
@@ -16,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from arq import Retry
-from botocore.exceptions import BotoCoreError, ClientError
-from redis.exceptions import RedisError
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from botocore.exceptions import ClientError
 
 from paless_shared.db import unit_of_work
+from paless_shared.errors import unavailable_dependency
+from paless_shared.jobs import JobBuffer
+from paless_shared.models import TaskStatus
+from paless_shared.services import maintenance
 from paless_shared.services.processing import (
     ExtractedDocument,
     mark_failed,
@@ -28,8 +29,9 @@ from paless_shared.services.processing import (
     requeue_stale,
     start_processing,
 )
+from paless_shared.services.tasks import Outcome
 from paless_worker import pdf
-from paless_worker.context import WorkerContext
+from paless_worker.context import PdfTimeout, WorkerContext
 from paless_worker.metrics import DOCUMENTS_FINISHED, PAGES_PROCESSED
 
 log = logging.getLogger(__name__)
@@ -41,11 +43,9 @@ def is_transient(exc: BaseException) -> bool:
     Database errors count only when they are about the connection; a value Postgres
     refuses (DataError, IntegrityError) will be refused again.
     """
-    if isinstance(exc, OperationalError | InterfaceError):
+    if unavailable_dependency(exc) is not None:
         return True
-    if isinstance(exc, DBAPIError):
-        return bool(exc.connection_invalidated)
-    return isinstance(exc, BotoCoreError | OSError | BrokenProcessPool | RedisError)
+    return isinstance(exc, OSError | BrokenProcessPool)
 
 
 class MissingOriginal(Exception):
@@ -62,7 +62,7 @@ def retry_delay(job_try: int) -> float:
     return random.uniform(0, min(300.0, 2.0**job_try))  # noqa: S311 (jitter, not secrets)
 
 
-async def ingest(ctx: dict[str, Any], document_id: str) -> str:
+async def ingest(ctx: dict[str, Any], document_id: str) -> Outcome:
     """Read a document's original from S3, extract what paless keeps, mark it ready.
 
     Ends every document `ready` or `failed`: permanent problems fail at once with a
@@ -77,6 +77,9 @@ async def ingest(ctx: dict[str, Any], document_id: str) -> str:
         return await _fail(context, doc_id, str(exc))
     except MissingOriginal:
         return await _fail(context, doc_id, "the original file is missing from storage")
+    except PdfTimeout:
+        limit = context.settings.worker_pdf_timeout_seconds
+        return await _fail(context, doc_id, f"reading the PDF took longer than {limit:g} s")
     except Exception as exc:
         if not is_transient(exc):
             log.exception("document.ingest.crashed", extra={"document_id": str(doc_id)})
@@ -101,7 +104,7 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:500]
 
 
-async def _ingest(context: WorkerContext, doc_id: uuid.UUID) -> str:
+async def _ingest(context: WorkerContext, doc_id: uuid.UUID) -> Outcome:
     async with unit_of_work(context.sessionmaker) as session:
         document = await start_processing(
             session, doc_id, max_attempts=context.settings.worker_max_tries
@@ -109,7 +112,7 @@ async def _ingest(context: WorkerContext, doc_id: uuid.UUID) -> str:
         original_key = document.original_key if document else None
     if original_key is None:
         log.info("document.ingest.skipped", extra={"document_id": str(doc_id)})
-        return "skipped"
+        return Outcome(result={"document": "unchanged"})
 
     storage = context.storage
     with tempfile.TemporaryDirectory(prefix="paless-ingest-") as folder:
@@ -120,9 +123,11 @@ async def _ingest(context: WorkerContext, doc_id: uuid.UUID) -> str:
             if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
                 raise MissingOriginal from exc
             raise
-        loop = asyncio.get_running_loop()
-        parsed = await loop.run_in_executor(
-            context.pdf_pool.executor, pdf.parse, path, context.settings.thumbnail_width
+        parsed = await context.pdf_pool.run(
+            pdf.parse,
+            path,
+            context.settings.thumbnail_width,
+            time_limit=context.settings.worker_pdf_timeout_seconds,
         )
 
     thumbnail_key = None
@@ -144,35 +149,88 @@ async def _ingest(context: WorkerContext, doc_id: uuid.UUID) -> str:
     if document is None and thumbnail_key is not None:
         # Deleted while we worked: do not leave its thumbnail behind.
         await storage.delete(thumbnail_key)
-        return "deleted"
+        return Outcome(result={"document": "deleted"})
     PAGES_PROCESSED.inc(parsed.page_count)
     DOCUMENTS_FINISHED.labels("ready").inc()
     log.info(
         "document.ingest.ready", extra={"document_id": str(doc_id), "pages": parsed.page_count}
     )
-    return "ready"
+    return Outcome(result={"document": "ready", "pages": parsed.page_count})
 
 
-async def _fail(context: WorkerContext, doc_id: uuid.UUID, reason: str) -> str:
+async def _fail(context: WorkerContext, doc_id: uuid.UUID, reason: str) -> Outcome:
     async with unit_of_work(context.sessionmaker) as session:
         await mark_failed(session, doc_id, reason)
     DOCUMENTS_FINISHED.labels("failed").inc()
     log.info("document.ingest.failed", extra={"document_id": str(doc_id), "reason": reason})
-    return "failed"
+    return Outcome(TaskStatus.failed, error=reason, result={"document": "failed"})
 
 
-async def delete_objects(ctx: dict[str, Any], keys: list[str]) -> int:
-    """Remove a deleted document's objects from S3 (deleting a missing key is a no-op)."""
+async def delete_objects(ctx: dict[str, Any], keys: list[str]) -> Outcome:
+    """Remove a purged document's objects from S3 (deleting a missing key is a no-op)."""
     await _context(ctx).storage.delete(*keys)
-    return len(keys)
+    return Outcome(result={"deleted": len(keys)})
 
 
-async def reconcile(ctx: dict[str, Any], slot: str) -> int:
-    """Re-enqueue documents stuck in pending/processing (a lost message, a killed
-    worker). Postgres says what should be happening; this makes the queue agree."""
+async def reconcile(ctx: dict[str, Any], slot: str) -> Outcome:
+    """Send again the work Postgres says is due but the queue lost (a flushed Redis,
+    a killed worker, a crash between commit and enqueue)."""
     context = _context(ctx)
-    stale_after = timedelta(seconds=context.scheduler_settings.reconcile_stale_seconds)
+    maintenance = context.maintenance_settings
+    jobs = JobBuffer()
     async with unit_of_work(context.sessionmaker) as session:
-        count = await requeue_stale(session, ctx["redis"], stale_after=stale_after, slot_tag=slot)
-    log.info("document.reconcile.done", extra={"slot": slot, "requeued": count})
-    return count
+        count = await requeue_stale(
+            session,
+            ctx["redis"],
+            jobs,
+            queued_grace=timedelta(seconds=maintenance.reconcile_queued_grace_seconds),
+            stale_after=timedelta(seconds=context.scheduler_settings.reconcile_stale_seconds),
+            slot_tag=slot,
+        )
+    await jobs.flush(ctx["redis"])
+    log.info("task.reconcile.done", extra={"slot": slot, "requeued": count})
+    return Outcome(result={"requeued": count})
+
+
+async def empty_trash(ctx: dict[str, Any], slot: str) -> Outcome:
+    """Purge documents that have been in the trash for PALESS_EMPTY_TRASH_DAYS."""
+    context = _context(ctx)
+    days = context.maintenance_settings.empty_trash_days
+    purged = await maintenance.purge_expired_trash(
+        context.sessionmaker, context.storage, older_than=timedelta(days=days)
+    )
+    log.info("maintenance.empty_trash.done", extra={"purged": purged})
+    return Outcome(result={"purged": purged})
+
+
+async def expire_uploads(ctx: dict[str, Any], slot: str) -> Outcome:
+    """Drop direct uploads never completed, and their objects."""
+    context = _context(ctx)
+    grace = timedelta(seconds=context.maintenance_settings.upload_expiry_grace_seconds)
+    expired = await maintenance.expire_uploads(context.sessionmaker, context.storage, grace=grace)
+    log.info("maintenance.expire_uploads.done", extra={"expired": expired})
+    return Outcome(result={"expired": expired})
+
+
+async def prune_tasks(ctx: dict[str, Any], slot: str) -> Outcome:
+    """Delete finished task records older than PALESS_TASK_RETENTION_DAYS."""
+    context = _context(ctx)
+    days = context.maintenance_settings.task_retention_days
+    async with unit_of_work(context.sessionmaker) as session:
+        pruned = await maintenance.prune_tasks(session, older_than=timedelta(days=days))
+    log.info("maintenance.prune_tasks.done", extra={"pruned": pruned})
+    return Outcome(result={"pruned": pruned})
+
+
+async def sanity_check(ctx: dict[str, Any], slot: str) -> Outcome:
+    """Check that every object Postgres refers to is in S3 as recorded, and report
+    (optionally remove) objects nothing refers to."""
+    context = _context(ctx)
+    settings = context.maintenance_settings
+    report = await maintenance.sanity_check(
+        context.sessionmaker,
+        context.storage,
+        orphan_min_age=timedelta(hours=settings.orphan_min_age_hours),
+        remove_orphans=settings.sanity_remove_orphans,
+    )
+    return Outcome(result=report.as_result())

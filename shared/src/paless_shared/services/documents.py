@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
+import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import PureWindowsPath
 
+from botocore.exceptions import BotoCoreError, ClientError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.errors import (
@@ -20,10 +19,14 @@ from paless_shared.errors import (
     PayloadTooLarge,
     UnsupportedMediaType,
 )
-from paless_shared.jobs import DELETE_OBJECTS, JobBuffer
+from paless_shared.jobs import DELETE_OBJECTS, INGEST, JobBuffer, ingest_job_id
 from paless_shared.models import Document, DocumentStatus, Upload, UploadStatus
+from paless_shared.pagination import decode_cursor, encode_cursor
 from paless_shared.repositories.documents import DocumentRepository, UploadRepository
+from paless_shared.services.tasks import create_task
 from paless_shared.storage import MultipartWriter, PresignedPost, Storage
+
+log = logging.getLogger(__name__)
 
 PDF_MIME_TYPE = "application/pdf"
 # PDF readers accept the header anywhere in the first kilobyte.
@@ -92,7 +95,12 @@ class IncomingOriginal:
         await self._writer.close()
 
     async def abort(self) -> None:
-        await self._writer.abort()
+        """Best effort: a part upload left behind (S3 unreachable) is reported by the
+        sanity check; what matters here is the error that caused the abort."""
+        try:
+            await self._writer.abort()
+        except (BotoCoreError, ClientError) as exc:
+            log.warning("document.upload.abort_failed", extra={"error": str(exc)})
 
 
 async def create_document(
@@ -120,14 +128,29 @@ async def create_document(
             original_key=original_key,
         )
     )
-    jobs.enqueue_ingest(document.id)
+    await create_task(
+        session,
+        jobs,
+        INGEST,
+        str(document.id),
+        job_id=ingest_job_id(document.id),
+        owner_id=owner_id,
+        document_id=document.id,
+    )
     return document
 
 
 async def get_document(
-    session: AsyncSession, owner_id: uuid.UUID, document_id: uuid.UUID
+    session: AsyncSession,
+    owner_id: uuid.UUID,
+    document_id: uuid.UUID,
+    *,
+    for_update: bool = False,
 ) -> Document:
-    document = await DocumentRepository(session).get_owned(document_id, owner_id)
+    """A document of this owner that is not in the trash."""
+    document = await DocumentRepository(session).get_owned(
+        document_id, owner_id, for_update=for_update
+    )
     if document is None:
         # The same answer whether it does not exist or belongs to someone else.
         raise NotFound(f"document {document_id} not found")
@@ -140,29 +163,15 @@ class DocumentPage:
     next_cursor: str | None
 
 
-def encode_cursor(document: Document) -> str:
-    raw = json.dumps([document.added_at.isoformat(), str(document.id)]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        added_at, document_id = json.loads(base64.urlsafe_b64decode(padded))
-        return datetime.fromisoformat(added_at), uuid.UUID(document_id)
-    except (ValueError, TypeError, binascii.Error):
-        raise InvalidInput(
-            "the cursor is not valid; use next_cursor from a previous page"
-        ) from None
-
-
 async def list_documents(
     session: AsyncSession, owner_id: uuid.UUID, *, limit: int, cursor: str | None
 ) -> DocumentPage:
     after = decode_cursor(cursor) if cursor else None
     rows = await DocumentRepository(session).list_owned(owner_id, limit=limit + 1, after=after)
     items = rows[:limit]
-    next_cursor = encode_cursor(items[-1]) if len(rows) > limit else None
+    next_cursor = None
+    if len(rows) > limit:
+        next_cursor = encode_cursor(items[-1].added_at, items[-1].id)
     return DocumentPage(items=items, next_cursor=next_cursor)
 
 
@@ -172,15 +181,97 @@ async def count_by_status(session: AsyncSession) -> dict[DocumentStatus, int]:
 
 
 async def delete_document(
+    session: AsyncSession, owner_id: uuid.UUID, document_id: uuid.UUID
+) -> None:
+    """Move a document to the trash: hidden everywhere, restorable until purged."""
+    document = await get_document(session, owner_id, document_id)
+    document.deleted_at = datetime.now(UTC)
+    await session.flush()
+
+
+async def list_trash(
+    session: AsyncSession, owner_id: uuid.UUID, *, limit: int, cursor: str | None
+) -> DocumentPage:
+    """Trashed documents, most recently deleted first."""
+    after = decode_cursor(cursor) if cursor else None
+    rows = await DocumentRepository(session).list_trashed(owner_id, limit=limit + 1, after=after)
+    items = rows[:limit]
+    next_cursor = None
+    if len(rows) > limit and items[-1].deleted_at is not None:
+        next_cursor = encode_cursor(items[-1].deleted_at, items[-1].id)
+    return DocumentPage(items=items, next_cursor=next_cursor)
+
+
+async def _trashed_document(
+    session: AsyncSession, owner_id: uuid.UUID, document_id: uuid.UUID
+) -> Document:
+    document = await DocumentRepository(session).get_owned(
+        document_id, owner_id, trashed=True, for_update=True
+    )
+    if document is None:
+        raise NotFound(f"document {document_id} is not in the trash")
+    return document
+
+
+async def restore_document(
+    session: AsyncSession, owner_id: uuid.UUID, document_id: uuid.UUID
+) -> Document:
+    document = await _trashed_document(session, owner_id, document_id)
+    document.deleted_at = None
+    await session.flush()
+    return document
+
+
+async def purge_document(
     session: AsyncSession, jobs: JobBuffer, owner_id: uuid.UUID, document_id: uuid.UUID
 ) -> None:
-    """Remove the row now; its S3 objects are removed by a job once that is committed."""
-    document = await get_document(session, owner_id, document_id)
-    keys = [document.original_key]
-    if document.thumbnail_key:
-        keys.append(document.thumbnail_key)
-    await DocumentRepository(session).delete(document)
-    jobs.add(DELETE_OBJECTS, keys)
+    """Delete a trashed document for good: the row now, its objects by a job after commit."""
+    await _purge(session, jobs, [await _trashed_document(session, owner_id, document_id)])
+
+
+async def empty_trash(session: AsyncSession, jobs: JobBuffer, owner_id: uuid.UUID) -> int:
+    trashed = await DocumentRepository(session).trashed_for_update(owner_id=owner_id)
+    await _purge(session, jobs, trashed)
+    return len(trashed)
+
+
+def object_keys(document: Document) -> list[str]:
+    return [key for key in (document.original_key, document.thumbnail_key) if key]
+
+
+async def _purge(session: AsyncSession, jobs: JobBuffer, documents: Sequence[Document]) -> None:
+    if not documents:
+        return
+    keys = [key for document in documents for key in object_keys(document)]
+    owner_id = documents[0].owner_id
+    repository = DocumentRepository(session)
+    for document in documents:
+        await repository.delete(document)
+    await create_task(session, jobs, DELETE_OBJECTS, keys, owner_id=owner_id)
+
+
+async def reprocess_document(
+    session: AsyncSession, jobs: JobBuffer, owner_id: uuid.UUID, document_id: uuid.UUID
+) -> Document:
+    """Run ingest again from the original, e.g. after it failed for a passing reason."""
+    document = await get_document(session, owner_id, document_id, for_update=True)
+    if document.status not in (DocumentStatus.ready, DocumentStatus.failed):
+        raise Conflict(f"document {document_id} is still {document.status.value}")
+    document.status = DocumentStatus.pending
+    document.failure_reason = None
+    document.ingest_attempts = 0
+    task_id = uuid.uuid4()
+    await create_task(
+        session,
+        jobs,
+        INGEST,
+        str(document.id),
+        job_id=ingest_job_id(document.id, tag=str(task_id)),
+        owner_id=owner_id,
+        document_id=document.id,
+    )
+    await session.flush()
+    return document
 
 
 # Direct uploads --------------------------------------------------------------------

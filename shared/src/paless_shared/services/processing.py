@@ -13,12 +13,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from arq import ArqRedis
-from arq.constants import job_key_prefix
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from paless_shared.jobs import INGEST, ingest_job_id
-from paless_shared.models import Document, DocumentStatus
+from paless_shared.jobs import INGEST, JobBuffer, ingest_job_id, job_exists, job_finished
+from paless_shared.models import Document, DocumentStatus, TaskStatus
 from paless_shared.repositories.documents import DocumentRepository
+from paless_shared.repositories.tasks import TaskRepository
+from paless_shared.services.tasks import create_task
 
 log = logging.getLogger(__name__)
 
@@ -97,27 +98,61 @@ async def mark_failed(session: AsyncSession, document_id: uuid.UUID, reason: str
 async def requeue_stale(
     session: AsyncSession,
     queue: ArqRedis,
+    jobs: JobBuffer,
     *,
+    queued_grace: timedelta,
     stale_after: timedelta,
     slot_tag: str,
     limit: int = 1000,
 ) -> int:
-    """Enqueue ingest again for documents stuck in pending/processing.
+    """Make the queue agree with Postgres; returns how many jobs it asks for again
+    (added to `jobs`, to be sent after commit).
 
-    The usual job id is tried first, which is a no-op while that job is still queued
-    or running; only when the id is taken by a finished job is a slot-tagged id used.
-    Ingest is idempotent, so a job that did survive simply finds nothing to do.
+    - a task `queued` for longer than `queued_grace`, or `running` for longer than
+      `stale_after`, whose job arq no longer holds (lost message, flushed Redis, a
+      crash between commit and enqueue) is enqueued again — under its own job id, or a
+      slot-tagged one when arq still keeps a result for that id;
+    - a document `pending`/`processing` for longer than `stale_after` with no active
+      task gets a new ingest task.
+
+    Sending a job that did survive is harmless: arq ignores a second enqueue of a job
+    id it holds, and every job is idempotent.
     """
-    stale = await DocumentRepository(session).stale_ids(datetime.now(UTC) - stale_after, limit)
+    now = datetime.now(UTC)
+    tasks = TaskRepository(session)
     requeued = 0
+    for task in await tasks.stale_active(
+        queued_before=now - queued_grace, running_before=now - stale_after, limit=limit
+    ):
+        if await job_exists(queue, task.job_id):
+            continue
+        if await job_finished(queue, task.job_id):
+            task.job_id = f"{task.job_id.split('~')[0]}~{slot_tag}"
+        task.status = TaskStatus.queued
+        task.enqueued_at = now
+        await session.flush()
+        jobs.add(task.kind, *task.args, job_id=task.job_id, task_id=str(task.id))
+        requeued += 1
+        log.info("task.reconcile.requeued", extra={"task_id": str(task.id), "kind": task.kind})
+
+    documents = DocumentRepository(session)
+    stale = await documents.stale_ids(now - stale_after, limit)
+    covered = await tasks.active_for_documents(stale)
     for document_id in stale:
-        base_id = ingest_job_id(document_id)
-        job = await queue.enqueue_job(INGEST, str(document_id), _job_id=base_id)
-        if job is None and not await queue.exists(job_key_prefix + base_id):
-            job = await queue.enqueue_job(
-                INGEST, str(document_id), _job_id=ingest_job_id(document_id, slot_tag)
-            )
-        if job is not None:
-            requeued += 1
-            log.info("document.reconcile.requeued", extra={"document_id": str(document_id)})
+        if document_id in covered:
+            continue
+        document = await documents.get(document_id)
+        if document is None:
+            continue
+        await create_task(
+            session,
+            jobs,
+            INGEST,
+            str(document_id),
+            job_id=ingest_job_id(document_id, tag=slot_tag),
+            owner_id=document.owner_id,
+            document_id=document_id,
+        )
+        requeued += 1
+        log.info("document.reconcile.requeued", extra={"document_id": str(document_id)})
     return requeued

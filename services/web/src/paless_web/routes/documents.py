@@ -142,8 +142,25 @@ async def get_document(document_id: uuid.UUID, user: CurrentUser, uow: UnitOfWor
     responses=responses(401, 404, 422),
 )
 async def delete_document(document_id: uuid.UUID, user: CurrentUser, uow: UnitOfWorkDep) -> None:
-    """Delete a document: its record at once, its stored files right after."""
-    await service.delete_document(uow.session, uow.jobs, user.id, document_id)
+    """Move a document to the trash (`/api/v1/trash`), where it can be restored until it
+    is purged, PALESS_EMPTY_TRASH_DAYS later or when the trash is emptied."""
+    await service.delete_document(uow.session, user.id, document_id)
+
+
+@router.post(
+    "/{document_id}/reprocess",
+    operation_id="documents_reprocess",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=Document,
+    responses=responses(401, 404, 409, 422),
+)
+async def reprocess_document(
+    document_id: uuid.UUID, user: CurrentUser, uow: UnitOfWorkDep
+) -> Document:
+    """Process a `ready` or `failed` document again from its original (409 while it is
+    still pending or processing). Follow it with `GET /api/v1/tasks?document_id=`."""
+    document = await service.reprocess_document(uow.session, uow.jobs, user.id, document_id)
+    return Document.model_validate(document)
 
 
 def _signed_answer(signed: PresignedUrl, redirect: bool) -> Any:

@@ -1,0 +1,131 @@
+"""What happens around every job: its task record, its metrics, its request id.
+
+A job is called with `task_id=` when its task row was written by whoever asked for it
+(an upload, a reprocess, reconcile); a job enqueued without one (the scheduler's
+periodic jobs) gets a row when it starts. Bookkeeping never decides a job's fate: if
+Postgres is away, the job still runs and reconcile tidies the row later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from arq import Retry
+from sqlalchemy.exc import SQLAlchemyError
+
+from paless_shared.db import unit_of_work
+from paless_shared.jobs import INGEST
+from paless_shared.models import TaskStatus
+from paless_shared.observability import clean_request_id, request_id_var
+from paless_shared.repositories.documents import DocumentRepository
+from paless_shared.services.tasks import Outcome, adopt_task, finish_task, start_task
+from paless_worker.context import WorkerContext
+from paless_worker.metrics import (
+    JOB_DURATION,
+    JOBS_FAILED,
+    JOBS_RETRIED,
+    JOBS_STARTED,
+    JOBS_SUCCEEDED,
+)
+
+log = logging.getLogger(__name__)
+
+WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
+
+Job = Callable[..., Awaitable[Any]]
+
+
+def tracked(kind: str, job: Job) -> Job:
+    @functools.wraps(job)
+    async def run(
+        ctx: dict[str, Any], *args: Any, request_id: str | None = None, task_id: str | None = None
+    ) -> Any:
+        context: WorkerContext = ctx["paless"]
+        token = request_id_var.set(clean_request_id(request_id))
+        JOBS_STARTED.labels(kind).inc()
+        started = time.perf_counter()
+        task = await _begin(context, kind, args, task_id, ctx.get("job_id", ""))
+        try:
+            result = await job(ctx, *args)
+        except Retry as exc:
+            JOBS_RETRIED.labels(kind).inc()
+            await _finish(context, task, Outcome(TaskStatus.queued, error=_cause(exc)))
+            raise
+        except asyncio.CancelledError:
+            # Shutdown or timeout: arq requeues or gives up; reconcile settles the row.
+            JOBS_FAILED.labels(kind).inc()
+            await _finish(context, task, Outcome(TaskStatus.queued, error="interrupted"))
+            raise
+        except Exception as exc:
+            JOBS_FAILED.labels(kind).inc()
+            await _finish(context, task, Outcome(TaskStatus.failed, error=_describe(exc)))
+            raise
+        finally:
+            JOB_DURATION.labels(kind).observe(time.perf_counter() - started)
+            request_id_var.reset(token)
+        outcome = result if isinstance(result, Outcome) else Outcome(result={"value": result})
+        counter = JOBS_SUCCEEDED if outcome.status == TaskStatus.succeeded else JOBS_FAILED
+        counter.labels(kind).inc()
+        await _finish(context, task, outcome)
+        return {"status": outcome.status.value, "error": outcome.error, **(outcome.result or {})}
+
+    return run
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:500]
+
+
+def _cause(exc: Retry) -> str:
+    return _describe(exc.__cause__) if exc.__cause__ else "retry"
+
+
+async def _begin(
+    context: WorkerContext, kind: str, args: tuple[Any, ...], task_id: str | None, job_id: str
+) -> uuid.UUID | None:
+    try:
+        async with unit_of_work(context.sessionmaker) as session:
+            task = None
+            if task_id is not None:
+                task = await start_task(session, uuid.UUID(task_id), WORKER_ID)
+            if task is None:
+                owner_id, document_id = await _subject(session, kind, args)
+                adopted = await adopt_task(
+                    session, kind, job_id, list(args), owner_id=owner_id, document_id=document_id
+                )
+                task = await start_task(session, adopted.id, WORKER_ID)
+            return task.id if task else None
+    except (SQLAlchemyError, OSError) as exc:
+        log.warning("task.begin.failed", extra={"kind": kind, "error": _describe(exc)})
+        return None
+
+
+async def _subject(
+    session: Any, kind: str, args: tuple[Any, ...]
+) -> tuple[uuid.UUID | None, uuid.UUID | None]:
+    """Owner and document of an ingest job enqueued without a task row."""
+    if kind != INGEST or not args:
+        return None, None
+    try:
+        document = await DocumentRepository(session).get(uuid.UUID(str(args[0])))
+    except ValueError:
+        return None, None
+    return (document.owner_id, document.id) if document else (None, None)
+
+
+async def _finish(context: WorkerContext, task: uuid.UUID | None, outcome: Outcome) -> None:
+    if task is None:
+        return
+    try:
+        async with unit_of_work(context.sessionmaker) as session:
+            await finish_task(session, task, outcome)
+    except (SQLAlchemyError, OSError) as exc:
+        log.warning("task.finish.failed", extra={"task_id": str(task), "error": _describe(exc)})
