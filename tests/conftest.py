@@ -212,23 +212,37 @@ class Account:
     headers: dict[str, str]
 
 
+@pytest.fixture(scope="session")
+def account_password() -> tuple[str, str]:
+    """One password (and its Argon2 hash, computed once) for every test account: hashing
+    is slow on purpose, and only the auth tests need to exercise it."""
+    from paless_shared.security import hash_password
+
+    password = secrets.token_urlsafe(12)
+    return password, hash_password(password)
+
+
 @pytest.fixture
-async def make_account(client: httpx.AsyncClient, db: async_sessionmaker[AsyncSession]) -> Any:
-    """Create a user and log in through the API; returns an Account with auth headers."""
+async def make_account(
+    servers: Servers, db: async_sessionmaker[AsyncSession], account_password: tuple[str, str]
+) -> Any:
+    """Create a user with a token; returns an Account with auth headers. (Logging in
+    over HTTP is covered by tests/web/test_auth.py.)"""
     from paless_shared.db import unit_of_work
-    from paless_shared.services.auth import create_user
+    from paless_shared.models import User
+    from paless_shared.repositories.users import UserRepository
+    from paless_shared.services.auth import issue_token
+
+    password, password_hash = account_password
 
     async def make(username: str | None = None, *, admin: bool = False) -> Account:
         username = username or f"user-{secrets.token_hex(4)}"
-        password = secrets.token_urlsafe(12)
         async with unit_of_work(db) as session:
-            user = await create_user(session, username, password, is_admin=admin)
-        response = await client.post(
-            "/api/v1/auth/token", data={"username": username, "password": password}
-        )
-        assert response.status_code == 200, response.text
-        token = response.json()["access_token"]
-        return Account(user.id, username, password, {"Authorization": f"Bearer {token}"})
+            user = await UserRepository(session).add(
+                User(username=username, password_hash=password_hash, is_admin=admin)
+            )
+            token = await issue_token(session, user, name="test", ttl_seconds=3600)
+        return Account(user.id, username, password, {"Authorization": f"Bearer {token.secret}"})
 
     return make
 

@@ -63,10 +63,20 @@ def content_disposition(kind: Literal["attachment", "inline"], filename: str) ->
     The fallback keeps printable ASCII only and drops quotes and backslashes, so a
     hostile name cannot close the quoted string or inject parameters.
     """
-    name = filename.replace("\r", " ").replace("\n", " ").strip()[:255] or "document"
+    name = _shorten(filename.replace("\r", " ").replace("\n", " ").strip()) or "document"
     fallback = "".join(c if 0x20 <= ord(c) < 0x7F and c not in '"\\' else "_" for c in name)
     encoded = quote(name, safe="")
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
+
+
+def _shorten(name: str, limit: int = 255) -> str:
+    """At most `limit` characters, cutting the stem so the extension survives."""
+    if len(name) <= limit:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or len(extension) > 16:
+        return name[:limit]
+    return stem[: limit - len(extension) - 1] + "." + extension
 
 
 def _client_config(settings: S3Settings) -> AioConfig:

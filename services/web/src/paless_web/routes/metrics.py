@@ -20,7 +20,12 @@ class QueueDepth(BaseModel):
     "/metrics",
     operation_id="operations_metrics",
     response_class=Response,
-    responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text."}},
+    responses={
+        200: {
+            "content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}},
+            "description": "Prometheus text exposition format.",
+        }
+    },
 )
 async def metrics(state: StateDep) -> Response:
     """Prometheus metrics of this web process, plus queue depth and documents by status.

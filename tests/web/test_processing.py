@@ -1,0 +1,164 @@
+"""What an uploaded document becomes once the worker has read it, as the API shows it."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from paless_shared.models import Document
+from tests.conftest import upload
+from tests.pdfs import corrupt_pdf, encrypted_pdf, owner_only_encrypted_pdf, text_pdf
+from tests.web.support import object_keys
+
+# Every column a re-run must leave as it was (modified_at may be touched).
+STABLE_COLUMNS = [c.key for c in Document.__table__.columns if c.key != "modified_at"]
+
+
+async def uploaded(client: httpx.AsyncClient, account, content: bytes) -> str:
+    response = await upload(client, account, content)
+    assert response.status_code == 202, response.text
+    document_id: str = response.json()["id"]
+    return document_id
+
+
+async def fetched(client: httpx.AsyncClient, account, document_id: str) -> dict[str, Any]:
+    response = await client.get(f"/api/v1/documents/{document_id}", headers=account.headers)
+    assert response.status_code == 200, response.text
+    document: dict[str, Any] = response.json()
+    return document
+
+
+async def row_values(db, document_id: str) -> dict[str, Any]:
+    async with db() as session:
+        row = await session.scalar(select(Document).where(Document.id == uuid.UUID(document_id)))
+    assert row is not None
+    return {key: getattr(row, key) for key in STABLE_COLUMNS}
+
+
+async def test_corrupt_pdf_fails_with_a_reason(
+    client: httpx.AsyncClient, account, run_worker
+) -> None:
+    document_id = await uploaded(client, account, corrupt_pdf())
+
+    await run_worker()
+
+    document = await fetched(client, account, document_id)
+    assert document["status"] == "failed"
+    assert document["failure_reason"].startswith("not a valid PDF")
+    assert document["has_thumbnail"] is False
+
+
+async def test_password_protected_pdf_fails_saying_it_is_encrypted(
+    client: httpx.AsyncClient, account, run_worker
+) -> None:
+    document_id = await uploaded(client, account, encrypted_pdf())
+
+    await run_worker()
+
+    document = await fetched(client, account, document_id)
+    assert document["status"] == "failed"
+    assert "encrypted" in document["failure_reason"]
+
+
+async def test_pdf_encrypted_only_with_an_owner_password_becomes_ready(
+    client: httpx.AsyncClient, account, run_worker
+) -> None:
+    content = owner_only_encrypted_pdf()
+    document_id = await uploaded(client, account, content)
+
+    await run_worker()
+
+    document = await fetched(client, account, document_id)
+    assert document["status"] == "ready", document["failure_reason"]
+    assert document["failure_reason"] is None
+    assert document["content"] == "classified"
+    assert document["sha256"] == hashlib.sha256(content).hexdigest()
+
+
+async def test_same_file_uploaded_twice_by_one_owner_points_to_the_first(
+    client: httpx.AsyncClient, account, run_worker
+) -> None:
+    content = text_pdf("the same invoice")
+    first = await uploaded(client, account, content)
+    second = await uploaded(client, account, content)
+
+    # Both ingests may run at the same time: they must still agree on the original.
+    await run_worker()
+
+    assert (await fetched(client, account, first))["duplicate_of"] is None
+    duplicate = await fetched(client, account, second)
+    assert duplicate["status"] == "ready"
+    assert duplicate["duplicate_of"] == first
+
+
+async def test_duplicate_points_to_the_earlier_upload_whichever_is_processed_first(
+    client: httpx.AsyncClient, account, run_worker, queue
+) -> None:
+    content = text_pdf("the same invoice")
+    first = await uploaded(client, account, content)
+    second = await uploaded(client, account, content)
+    # The later upload gets processed first (another worker was quicker, or the
+    # first one's ingest was retried).
+    await queue.flushdb()
+    await queue.enqueue_job("ingest", second)
+    await run_worker()
+    await queue.enqueue_job("ingest", first)
+    await run_worker()
+
+    assert (await fetched(client, account, first))["duplicate_of"] is None
+    assert (await fetched(client, account, second))["duplicate_of"] == first
+
+
+async def test_same_file_uploaded_by_two_owners_is_not_a_duplicate(
+    client: httpx.AsyncClient, make_account, run_worker
+) -> None:
+    alice, bob = await make_account(), await make_account()
+    content = text_pdf("shared memo")
+    alices = await uploaded(client, alice, content)
+    bobs = await uploaded(client, bob, content)
+
+    await run_worker()
+
+    for account, document_id in ((alice, alices), (bob, bobs)):
+        document = await fetched(client, account, document_id)
+        assert document["status"] == "ready"
+        assert document["duplicate_of"] is None
+
+
+async def test_running_ingest_again_changes_nothing_and_keeps_one_thumbnail(
+    client: httpx.AsyncClient, account, run_worker, queue, storage, db
+) -> None:
+    document_id = await uploaded(client, account, text_pdf("once is enough"))
+    await run_worker()
+    first = await row_values(db, document_id)
+    assert first["status"] == "ready"
+
+    await queue.enqueue_job("ingest", document_id, _job_id="again")
+    await run_worker()
+
+    assert await row_values(db, document_id) == first
+    assert await object_keys(storage, f"thumbnails/{document_id}") == {
+        f"thumbnails/{document_id}.webp"
+    }
+
+
+async def test_reprocessing_a_ready_document_queues_it_and_it_becomes_ready_again(
+    client: httpx.AsyncClient, account, run_worker
+) -> None:
+    document_id = await uploaded(client, account, text_pdf("once more"))
+    await run_worker()
+
+    response = await client.post(
+        f"/api/v1/documents/{document_id}/reprocess", headers=account.headers
+    )
+
+    assert response.status_code == 202, response.text
+    assert response.json()["status"] == "pending"
+    await run_worker()
+    document = await fetched(client, account, document_id)
+    assert document["status"] == "ready"
+    assert document["content"] == "once more"
