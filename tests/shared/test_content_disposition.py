@@ -59,8 +59,14 @@ def test_empty_names_become_document(filename: str) -> None:
     assert parse(content_disposition("inline", filename)) == ("inline", "document", "document")
 
 
-def test_very_long_name_is_cut_to_255_characters() -> None:
+def test_very_long_name_is_cut_to_255_characters_keeping_its_extension() -> None:
     _, fallback, decoded = parse(content_disposition("attachment", "ü" * 1000 + ".pdf"))
 
-    assert decoded == "ü" * 255
-    assert fallback == "_" * 255
+    assert decoded == "ü" * 251 + ".pdf"
+    assert fallback == "_" * 251 + ".pdf"
+
+
+def test_a_long_name_without_a_short_extension_is_simply_cut() -> None:
+    _, _, decoded = parse(content_disposition("attachment", "a" * 300))
+
+    assert decoded == "a" * 255

@@ -6,9 +6,13 @@ import base64
 import binascii
 import json
 import uuid
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import TypeVar
 
 from paless_shared.errors import InvalidInput
+
+Row = TypeVar("Row")
 
 
 def encode_cursor(at: datetime, row_id: uuid.UUID) -> str:
@@ -25,3 +29,12 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         raise InvalidInput(
             "the cursor is not valid; use next_cursor from a previous page"
         ) from None
+
+
+def split_page(
+    rows: Sequence[Row], limit: int, key: Callable[[Row], tuple[datetime, uuid.UUID]]
+) -> tuple[Sequence[Row], str | None]:
+    """From `limit + 1` fetched rows: the page, and the cursor to the next one (None
+    on the last page). Fetching one row more tells whether there is a next page."""
+    items = rows[:limit]
+    return items, encode_cursor(*key(items[-1])) if len(rows) > limit else None

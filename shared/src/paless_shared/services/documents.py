@@ -21,7 +21,7 @@ from paless_shared.errors import (
 )
 from paless_shared.jobs import DELETE_OBJECTS, INGEST, JobBuffer, ingest_job_id
 from paless_shared.models import Document, DocumentStatus, Upload, UploadStatus
-from paless_shared.pagination import decode_cursor, encode_cursor
+from paless_shared.pagination import decode_cursor, split_page
 from paless_shared.repositories.documents import DocumentRepository, UploadRepository
 from paless_shared.services.tasks import create_task
 from paless_shared.storage import MultipartWriter, PresignedPost, Storage
@@ -168,10 +168,7 @@ async def list_documents(
 ) -> DocumentPage:
     after = decode_cursor(cursor) if cursor else None
     rows = await DocumentRepository(session).list_owned(owner_id, limit=limit + 1, after=after)
-    items = rows[:limit]
-    next_cursor = None
-    if len(rows) > limit:
-        next_cursor = encode_cursor(items[-1].added_at, items[-1].id)
+    items, next_cursor = split_page(rows, limit, lambda row: (row.added_at, row.id))
     return DocumentPage(items=items, next_cursor=next_cursor)
 
 
@@ -195,10 +192,9 @@ async def list_trash(
     """Trashed documents, most recently deleted first."""
     after = decode_cursor(cursor) if cursor else None
     rows = await DocumentRepository(session).list_trashed(owner_id, limit=limit + 1, after=after)
-    items = rows[:limit]
-    next_cursor = None
-    if len(rows) > limit and items[-1].deleted_at is not None:
-        next_cursor = encode_cursor(items[-1].deleted_at, items[-1].id)
+    items, next_cursor = split_page(
+        rows, limit, lambda row: (row.deleted_at or row.added_at, row.id)
+    )
     return DocumentPage(items=items, next_cursor=next_cursor)
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from paless_shared.errors import NotFound
 from paless_shared.jobs import JobBuffer
 from paless_shared.models import Task, TaskStatus, User
-from paless_shared.pagination import decode_cursor, encode_cursor
+from paless_shared.pagination import decode_cursor, split_page
 from paless_shared.repositories.tasks import TaskRepository
 
 FINAL = frozenset({TaskStatus.succeeded, TaskStatus.failed})
@@ -140,8 +140,4 @@ async def list_tasks(
         limit=limit + 1,
         after=decode_cursor(cursor) if cursor else None,
     )
-    items = rows[:limit]
-    next_cursor = None
-    if len(rows) > limit:
-        next_cursor = encode_cursor(items[-1].enqueued_at, items[-1].id)
-    return TaskPage(items, next_cursor)
+    return TaskPage(*split_page(rows, limit, lambda row: (row.enqueued_at, row.id)))
