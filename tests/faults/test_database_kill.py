@@ -173,13 +173,6 @@ async def test_paless_web_recovers_by_itself_after_its_connections_are_killed(ru
     assert run.ready == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="paless_web/problems.py maps dependency outages to 503 in the catch-all "
-    "Exception handler, which Starlette runs in ServerErrorMiddleware and then re-raises: "
-    "uvicorn logs 'Exception in ASGI application' and closes the keep-alive connection "
-    "after each 503, so the client's next request on it gets no answer at all",
-)
 async def test_every_request_caught_by_the_kill_gets_an_answer(run: Run) -> None:
     caught = [answer for answer in run.failed if answer.status == 503]
     unanswered = [answer for answer in run.failed if answer.status == 0]

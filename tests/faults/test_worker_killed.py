@@ -167,12 +167,6 @@ async def test_document_being_ingested_by_a_killed_worker_ends_ready(run: Run) -
     assert run.replacement_alive
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="paless_worker/context.py PdfPool spawns its processes with nothing tying "
-    "them to the worker: when the worker is SIGKILLed they are orphaned and live on "
-    "(blocked on the call queue, or finishing a parse), holding their memory",
-)
 async def test_pdf_processes_of_a_killed_worker_do_not_outlive_it(run: Run) -> None:
     print(
         f"\n[faults] PDF pool processes of the killed worker still running "

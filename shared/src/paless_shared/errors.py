@@ -58,6 +58,15 @@ class InvalidInput(DomainError):
     type_slug = "invalid-input"
 
 
+# Errors that can mean a dependency is unreachable (unavailable_dependency decides).
+DEPENDENCY_ERRORS: tuple[type[Exception], ...] = (
+    BotoCoreError,
+    ClientError,
+    DBAPIError,
+    RedisError,
+)
+
+
 def unavailable_dependency(exc: BaseException) -> str | None:
     """Which dependency an error says is unreachable ("storage", "database", "queue"),
     or None when the error is about something else."""

@@ -8,11 +8,11 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from paless_shared.errors import DomainError, unavailable_dependency
+from paless_shared.errors import DEPENDENCY_ERRORS, DomainError, unavailable_dependency
 
 log = logging.getLogger(__name__)
 
@@ -89,19 +89,23 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+async def _dependency_error(request: Request, exc: Exception) -> Response:
     dependency = unavailable_dependency(exc)
-    if dependency is not None:
-        # Nothing was accepted: the client may simply try again.
-        log.warning(
-            "web.dependency.unavailable",
-            extra={"path": request.url.path, "dependency": dependency, "error": str(exc)},
-        )
-        response = problem_response(
-            503, f"the {dependency} is unavailable; try again shortly", slug="unavailable"
-        )
-        response.headers["Retry-After"] = "5"
-        return response
+    if dependency is None:
+        return await _unexpected_error(request, exc)
+    # Nothing was accepted: the client may simply try again.
+    log.warning(
+        "web.dependency.unavailable",
+        extra={"path": request.url.path, "dependency": dependency, "error": str(exc)},
+    )
+    response = problem_response(
+        503, f"the {dependency} is unavailable; try again shortly", slug="unavailable"
+    )
+    response.headers["Retry-After"] = "5"
+    return response
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("web.request.crashed", extra={"path": request.url.path}, exc_info=exc)
     return problem_response(500, "an unexpected error occurred; it has been logged")
 
@@ -110,4 +114,9 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    # Outages get their own handlers: those run inside the app and answer normally,
+    # whereas the catch-all runs in Starlette's outermost middleware, which re-raises
+    # after answering, and the server then closes the connection.
+    for outage in DEPENDENCY_ERRORS:
+        app.add_exception_handler(outage, _dependency_error)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -6,10 +6,13 @@ itself raise `InvalidDocument` with a reason meant for the document's owner.
 
 from __future__ import annotations
 
+import ctypes
 import io
 import logging
 import os
 import resource
+import signal
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +20,13 @@ from typing import Any
 
 import pypdfium2 as pdfium
 from pypdf import PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
+from pypdf.errors import (
+    DependencyError,
+    FileNotDecryptedError,
+    LimitReachedError,
+    PdfReadError,
+    PyPdfError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +48,22 @@ class ParsedPdf:
 
 
 def limit_memory(megabytes: int) -> None:
-    """Pool initializer: cap this process's address space, so a decompression bomb
-    ends in MemoryError here instead of the kernel killing something."""
+    """Pool initializer: cap this process's address space, so a hostile file cannot
+    take the machine's memory, and end this process when the worker that started it
+    dies (even by SIGKILL), so it is not left behind holding that memory."""
     limit = megabytes * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    pr_set_pdeathsig = 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() == 1:  # the parent died before the line above took effect
+        os._exit(1)
 
 
 def ready() -> int:
@@ -141,6 +162,12 @@ def _text(reader: PdfReader) -> str:
     for number, page in enumerate(reader.pages, start=1):
         try:
             pages.append(page.extract_text() or "")
+        except LimitReachedError as exc:
+            # A stream that inflates past pypdf's limit: a decompression bomb. Rendering
+            # it would exhaust the process too, so the document fails here.
+            raise InvalidDocument(
+                "the PDF contains a stream that decompresses to more than is allowed"
+            ) from exc
         except Exception as exc:  # pypdf raises many types on damaged content streams
             log.warning("pdf.text.page_failed", extra={"page": number, "error": str(exc)})
             pages.append("")
