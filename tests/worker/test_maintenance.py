@@ -329,6 +329,9 @@ async def test_sanity_check_reports_an_original_whose_size_differs_from_the_row(
     assert report["missing"] == []
 
 
+# In full-suite runs this test's burst worker has twice hung reading a Redis reply (it
+# passes alone and with its module); cap the hang so the one rerun comes quickly.
+@pytest.mark.timeout(30)
 async def test_sanity_check_reports_an_unreferenced_object_older_than_the_minimum_age_and_keeps_it(
     empty_bucket: None,
     client: httpx.AsyncClient,
