@@ -20,6 +20,7 @@ from typing import Any
 
 from arq import Retry
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.db import unit_of_work
 from paless_shared.jobs import INGEST
@@ -109,7 +110,7 @@ async def _begin(
 
 
 async def _subject(
-    session: Any, kind: str, args: tuple[Any, ...]
+    session: AsyncSession, kind: str, args: tuple[Any, ...]
 ) -> tuple[uuid.UUID | None, uuid.UUID | None]:
     """Owner and document of an ingest job enqueued without a task row."""
     if kind != INGEST or not args:

@@ -152,10 +152,11 @@ class DocumentRepository:
         counts.update({status: count for status, count in result.all()})
         return counts
 
-    async def stale_ids(self, before: datetime, limit: int) -> Sequence[uuid.UUID]:
-        """Documents still pending or processing, unchanged since `before`."""
+    async def stale(self, before: datetime, limit: int) -> Sequence[tuple[uuid.UUID, uuid.UUID]]:
+        """(id, owner id) of documents still pending or processing, unchanged since
+        `before`."""
         result = await self.session.execute(
-            select(Document.id)
+            select(Document.id, Document.owner_id)
             .where(
                 Document.status.in_([DocumentStatus.pending, DocumentStatus.processing]),
                 Document.modified_at < before,
@@ -163,7 +164,7 @@ class DocumentRepository:
             .order_by(Document.modified_at)
             .limit(limit)
         )
-        return result.scalars().all()
+        return [(row.id, row.owner_id) for row in result]
 
 
 class UploadRepository:

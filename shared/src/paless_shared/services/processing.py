@@ -135,14 +135,10 @@ async def requeue_stale(
         requeued += 1
         log.info("task.reconcile.requeued", extra={"task_id": str(task.id), "kind": task.kind})
 
-    documents = DocumentRepository(session)
-    stale = await documents.stale_ids(now - stale_after, limit)
-    covered = await tasks.active_for_documents(stale)
-    for document_id in stale:
+    stale = await DocumentRepository(session).stale(now - stale_after, limit)
+    covered = await tasks.active_for_documents([document_id for document_id, _ in stale])
+    for document_id, owner_id in stale:
         if document_id in covered:
-            continue
-        document = await documents.get(document_id)
-        if document is None:
             continue
         await create_task(
             session,
@@ -150,7 +146,7 @@ async def requeue_stale(
             INGEST,
             str(document_id),
             job_id=ingest_job_id(document_id, tag=slot_tag),
-            owner_id=document.owner_id,
+            owner_id=owner_id,
             document_id=document_id,
         )
         requeued += 1
