@@ -7,7 +7,7 @@ SHELL := bash
 USER_BIN := $(or $(shell python3 -c 'import site; print(site.USER_BASE)' 2>/dev/null),$(HOME)/.local)/bin
 UV := $(or $(shell command -v uv 2>/dev/null),$(USER_BIN)/uv)
 
-.PHONY: help uv dev test lint fmt bench images
+.PHONY: help uv dev test lint fmt bench images openapi client
 
 help:
 	@echo "make dev    run paless locally (Postgres, Redis, SeaweedFS, web, worker, scheduler)"
@@ -15,6 +15,8 @@ help:
 	@echo "make lint   ruff check, ruff format --check, mypy"
 	@echo "make fmt    ruff format and ruff check --fix"
 	@echo "make bench  run the benchmarks (figures in bench/results/)"
+	@echo "make openapi write openapi.json from the app"
+	@echo "make client  regenerate the Python client in clients/python from openapi.json"
 	@echo "make images build the three images (REGISTRY=registry.example/team/ VERSION=1.2.3)"
 	@echo "make uv     install uv if missing"
 
@@ -46,6 +48,22 @@ fmt: $(UV)
 bench: $(UV)
 	$(UV) sync --all-packages
 	$(UV) run python bench/ingest.py
+	$(UV) run python bench/download.py
+	$(UV) run python bench/memory.py
+	$(UV) run python bench/search.py
+	$(UV) run python bench/report.py
+
+# The API's OpenAPI document, committed; tests/web/test_openapi.py fails when it is stale.
+openapi: $(UV)
+	$(UV) run python tools/openapi.py openapi.json
+
+# The generated client, committed (clients/python, package paless_client). Same input,
+# same generator version (pinned in pyproject.toml), same code.
+CLIENT_ARGS := --path openapi.json --config clients/openapi-python-client.yaml \
+	--custom-template-path clients/templates --meta uv --overwrite
+
+client: openapi
+	$(UV) run openapi-python-client generate $(CLIENT_ARGS) --output-path clients/python
 
 # Image names: $(REGISTRY)paless-<service>:$(VERSION). REGISTRY ends with a slash when set.
 REGISTRY ?=

@@ -4,6 +4,18 @@ of every page, pypdfium2 page-1 thumbnail).
 
     uv run python bench/ingest.py [--documents 40] [--pages 10]
 
+Two figures per worker count (1 and 2 `paless-worker` processes, each with one PDF
+process and the default concurrency):
+
+- end to end: the clock runs from the first upload to the last document `ready`, with
+  the uploads (web in this process) competing for the same 2 CPUs as the workers;
+- worker pipeline: every document is uploaded first, then the workers start; the
+  figure is documents over the span from the first ingest task's start to the last
+  one's finish, as Postgres recorded them (so worker start-up is not counted). This
+  is the one "per worker process" compares with the raw pipeline.
+
+The raw pipeline runs three times, around and between the others, and its median
+counts, so that load from neighbours on a shared machine falls on both sides.
 Brings up its own servers (the ones on 127.0.0.1 when they answer, else embedded ones,
 and a fresh SeaweedFS), prints a table and writes bench/results/ingest.json.
 """
@@ -14,13 +26,11 @@ import argparse
 import asyncio
 import hashlib
 import io
-import json
 import os
-import platform
 import secrets
+import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -29,18 +39,11 @@ import pypdfium2 as pdfium
 from pypdf import PdfReader
 from sqlalchemy import text
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from paless_devstack import (  # noqa: E402
-    create_database,
-    ensure_postgres,
-    ensure_redis,
-    free_port,
-    start_seaweedfs,
-)
-from paless_devstack.s3 import PORT_SPAN  # noqa: E402
-from tests.pdfs import text_pdf  # noqa: E402
+from common import PeakMemory, bench_servers, machine, print_table, write_results
+
+from tests.pdfs import text_pdf
 
 WORDS = [
     "invoice",
@@ -98,8 +101,8 @@ async def wait_workers_ready(env: dict[str, str], count: int) -> None:
     redis = Redis.from_url(env["PALESS_REDIS_URL"])
     try:
         for _ in range(600):
-            keys = await redis.keys("*health-check*")
-            if keys:
+            # One key per queue, whichever worker wrote it: give a second one a moment.
+            if await redis.keys("*health-check*"):
                 await asyncio.sleep(1.0 if count > 1 else 0.2)
                 return
             await asyncio.sleep(0.1)
@@ -107,9 +110,16 @@ async def wait_workers_ready(env: dict[str, str], count: int) -> None:
         await redis.aclose()
 
 
-async def end_to_end(files: list[bytes], workers: int, env: dict[str, str]) -> float:
-    """Seconds from the first upload to the last document `ready`, with `workers`
-    worker processes (each with one PDF process) already running."""
+async def run_ingest(
+    files: list[bytes], workers: int, env: dict[str, str], *, prefill: bool
+) -> dict[str, float]:
+    """Ingest `files` with `workers` worker processes (each with one PDF process).
+
+    prefill=False: workers are up first; seconds from the first upload to the last
+    document `ready`. prefill=True: every file is uploaded first, then the workers
+    start; seconds from the first ingest task's start to the last one's finish."""
+    from redis.asyncio import Redis
+
     from paless_shared.db import create_engine, create_sessionmaker, unit_of_work
     from paless_shared.services.auth import create_user
     from paless_shared.settings import DatabaseSettings, load
@@ -120,10 +130,18 @@ async def end_to_end(files: list[bytes], workers: int, env: dict[str, str]) -> f
     username, password = f"bench-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
     async with unit_of_work(sessions) as session:
         await create_user(session, username, password)
+    redis = Redis.from_url(env["PALESS_REDIS_URL"])
+    await redis.flushdb()  # no health-check key of the previous round's workers
+    await redis.aclose()
 
-    processes = start_workers(workers, env)
+    processes: list[subprocess.Popen[bytes]] = []
+    memory: PeakMemory | None = None
     try:
-        await wait_workers_ready(env, workers)
+        if not prefill:
+            processes = start_workers(workers, env)
+            await wait_workers_ready(env, workers)
+            memory = PeakMemory({f"worker{n}": p.pid for n, p in enumerate(processes)})
+            memory.__enter__()
         app = create_app()
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
@@ -147,35 +165,46 @@ async def end_to_end(files: list[bytes], workers: int, env: dict[str, str]) -> f
                     return str(response.json()["id"])
 
                 ids = await asyncio.gather(*(send(i, c) for i, c in enumerate(files)))
-                while True:
-                    async with sessions() as session:
-                        left = await session.scalar(
-                            text(
-                                "SELECT count(*) FROM documents WHERE id = ANY(:ids) "
-                                "AND status NOT IN ('ready', 'failed')"
-                            ),
-                            {"ids": ids},
-                        )
-                    if left == 0:
-                        break
-                    await asyncio.sleep(0.05)
-                elapsed = time.perf_counter() - started
-                async with sessions() as session:
-                    failed = await session.scalar(
-                        text(
-                            "SELECT count(*) FROM documents "
-                            "WHERE id = ANY(:ids) AND status = 'failed'"
-                        ),
-                        {"ids": ids},
-                    )
-                assert failed == 0, f"{failed} documents failed"
+        if prefill:
+            processes = start_workers(workers, env)
+            memory = PeakMemory({f"worker{n}": p.pid for n, p in enumerate(processes)})
+            memory.__enter__()
+        while True:
+            async with sessions() as session:
+                left = await session.scalar(
+                    text(
+                        "SELECT count(*) FROM documents WHERE id = ANY(:ids) "
+                        "AND status NOT IN ('ready', 'failed')"
+                    ),
+                    {"ids": ids},
+                )
+            if left == 0:
+                break
+            await asyncio.sleep(0.02)
+        elapsed = time.perf_counter() - started
+        async with sessions() as session:
+            failed = await session.scalar(
+                text("SELECT count(*) FROM documents WHERE id = ANY(:ids) AND status = 'failed'"),
+                {"ids": ids},
+            )
+            span = await session.scalar(
+                text(
+                    "SELECT extract(epoch FROM max(finished_at) - min(started_at)) FROM tasks "
+                    "WHERE kind = 'ingest' AND document_id = ANY(:ids)"
+                ),
+                {"ids": ids},
+            )
+        assert failed == 0, f"{failed} documents failed"
     finally:
+        if memory is not None:
+            memory.__exit__(None, None, None)
         for process in processes:
             process.terminate()
         for process in processes:
             process.wait(30)
         await engine.dispose()
-    return elapsed
+    peak = max(memory.tree_peak_kb.values()) / 1024 if memory else 0.0
+    return {"seconds": float(span) if prefill else elapsed, "worker_tree_peak_rss_mib": peak}
 
 
 def main() -> None:
@@ -184,71 +213,54 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=10)
     args = parser.parse_args()
 
-    state = Path(tempfile.mkdtemp(prefix="paless-bench-"))
-    postgres = ensure_postgres(
-        REPO / ".test", "postgresql://postgres@127.0.0.1:5432/postgres", free_port()
-    )
-    redis = ensure_redis(REPO / ".test", "redis://127.0.0.1:6379/0", free_port())
-    secret = secrets.token_hex(16)
-    s3 = start_seaweedfs(
-        state,
-        s3_port=free_port(span=PORT_SPAN),
-        access_key="bench",
-        secret_key=secret,
-        bucket="bench",
-    )
-    try:
-        database = asyncio.run(create_database(postgres.url, "paless_bench", drop_existing=True))
-        env = dict(os.environ)
-        env.update(
-            {
-                "PALESS_DATABASE_URL": database.replace(
-                    "postgresql://", "postgresql+asyncpg://", 1
-                ),
-                "PALESS_REDIS_URL": redis.url.rsplit("/", 1)[0] + "/12",
-                "PALESS_S3_ENDPOINT_URL": s3.url,
-                "PALESS_S3_BUCKET": "bench",
-                "PALESS_S3_ACCESS_KEY_ID": "bench",
-                "PALESS_S3_SECRET_ACCESS_KEY": secret,
-                "PALESS_WORKER_PDF_PROCESSES": "1",
-                "PALESS_WORKER_CONCURRENCY": "2",
-                "PALESS_LOG_LEVEL": "WARNING",
-            }
-        )
+    files = [sample_pdf(i, args.pages) for i in range(args.documents)]
+    pages = args.documents * args.pages
+    runs: dict[str, dict[str, float]] = {}
+    raw_runs: list[float] = []
+    with bench_servers("ingest") as env:
+        env = {**env, "PALESS_WORKER_PDF_PROCESSES": "1"}
         os.environ.update(env)
-        from paless_shared.migrate import upgrade
-
-        upgrade(env["PALESS_DATABASE_URL"])
-        files = [sample_pdf(i, args.pages) for i in range(args.documents)]
-        pages = args.documents * args.pages
-
         raw_pipeline(files[:2])  # warm imports and caches
-        raw = raw_pipeline(files)
-        one = asyncio.run(end_to_end(files, 1, env))
-        two = asyncio.run(end_to_end(files, 2, env))
-    finally:
-        s3.stop()
-        redis.stop()
-        postgres.stop()
+        raw_runs.append(raw_pipeline(files))
+        for workers in (1, 2):
+            for prefill in (False, True):
+                name = f"{'worker_pipeline' if prefill else 'end_to_end'}_{workers}_worker"
+                runs[name] = asyncio.run(run_ingest(files, workers, env, prefill=prefill))
+            raw_runs.append(raw_pipeline(files))
+    raw = statistics.median(raw_runs)
+
+    def docs_per_s(name: str) -> float:
+        return args.documents / runs[name]["seconds"]
 
     results = {
         "benchmark": "ingest",
         "documents": args.documents,
         "pages_per_document": args.pages,
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "worker_concurrency": "default (4)",
+        "pdf_processes_per_worker": 1,
+        "machine": machine(),
         "raw_pipeline_docs_per_s": args.documents / raw,
-        "end_to_end_1_worker_docs_per_s": args.documents / one,
-        "end_to_end_2_workers_docs_per_s": args.documents / two,
-        "end_to_end_1_worker_pages_per_s": pages / one,
-        "ratio_1_worker_vs_raw": raw / one,
-        "ratio_2_workers_vs_1": one / two,
+        "raw_pipeline_runs_s": raw_runs,
+        "end_to_end_1_worker_docs_per_s": docs_per_s("end_to_end_1_worker"),
+        "end_to_end_1_worker_pages_per_s": pages / runs["end_to_end_1_worker"]["seconds"],
+        "end_to_end_2_workers_docs_per_s": docs_per_s("end_to_end_2_worker"),
+        "worker_pipeline_1_worker_docs_per_s": docs_per_s("worker_pipeline_1_worker"),
+        "worker_pipeline_1_worker_pages_per_s": pages / runs["worker_pipeline_1_worker"]["seconds"],
+        "worker_pipeline_2_workers_docs_per_s": docs_per_s("worker_pipeline_2_worker"),
+        "ratio_end_to_end_1_worker_vs_raw": raw / runs["end_to_end_1_worker"]["seconds"],
+        "ratio_end_to_end_2_workers_vs_1": runs["end_to_end_1_worker"]["seconds"]
+        / runs["end_to_end_2_worker"]["seconds"],
+        "ratio_worker_pipeline_1_worker_vs_raw": raw / runs["worker_pipeline_1_worker"]["seconds"],
+        "ratio_worker_pipeline_2_workers_vs_1": runs["worker_pipeline_1_worker"]["seconds"]
+        / runs["worker_pipeline_2_worker"]["seconds"],
+        "targets": {"per_worker_vs_raw": 0.8, "two_workers_vs_one": 1.7},
+        "worker_tree_peak_rss_mib": {
+            name: run["worker_tree_peak_rss_mib"] for name, run in runs.items()
+        },
     }
-    (REPO / "bench" / "results").mkdir(exist_ok=True)
-    (REPO / "bench" / "results" / "ingest.json").write_text(json.dumps(results, indent=2) + "\n")
-    print(f"{'measure':<38}{'value':>10}")
-    for key, value in results.items():
-        if isinstance(value, float):
-            print(f"{key:<38}{value:>10.2f}")
+    path = write_results("ingest", results)
+    print_table(results)
+    print(f"written to {path}")
 
 
 if __name__ == "__main__":

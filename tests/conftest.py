@@ -187,7 +187,9 @@ async def clean_state(
     """Every test starts with empty tables and an empty queue (S3 objects use UUID
     keys, so leftovers from other tests cannot be mistaken for a test's own)."""
     async with db() as session:
-        await session.execute(text("TRUNCATE users, api_tokens, documents, uploads, tasks CASCADE"))
+        await session.execute(
+            text("TRUNCATE users, api_tokens, documents, uploads, tasks, groups CASCADE")
+        )
         await session.commit()
     await queue.flushdb()
 

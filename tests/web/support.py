@@ -3,12 +3,16 @@ the three steps of a direct upload."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
+import argon2
 import httpx
+from sqlalchemy import update
 
+from paless_shared.models import User
 from tests.conftest import Account
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -144,3 +148,22 @@ async def direct_upload(
     assert response.status_code == 202, response.text
     document: dict[str, Any] = response.json()
     return document
+
+
+# --- accounts with a fast password check ------------------------------------------------
+
+CHEAP_PASSWORD = "cheap-but-correct-password"
+# The same algorithm at its lowest cost: verification reads the cost from the hash, so
+# the app checks this exactly as it checks real ones, only much faster.
+CHEAP_HASH = argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(CHEAP_PASSWORD)
+
+
+async def with_cheap_password(db: Any, account: Account) -> Account:
+    """The account, its password hash swapped for a cheap one: for tests that fail or
+    repeat many logins."""
+    async with db() as session:
+        await session.execute(
+            update(User).where(User.id == account.id).values(password_hash=CHEAP_HASH)
+        )
+        await session.commit()
+    return dataclasses.replace(account, password=CHEAP_PASSWORD)

@@ -3,6 +3,7 @@ every answer, and every error documented as a problem."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any
 
@@ -144,3 +145,102 @@ async def test_bearer_token_security_is_declared_for_every_api_route_but_login(
         assert secured == needs_token, f"{method.upper()} {path}"
         if secured:
             assert operation(spec, method, path)["security"] == [{bearer[0]: []}]
+
+
+# The document as a product: committed, named, with examples --------------------------
+
+JSON_MEDIA_TYPES = {"application/json", "application/problem+json"}
+# Bodies known to lack an example, each with where to add it. Checked both ways: once
+# the example is there, the test fails until the entry goes.
+BODIES_WITHOUT_EXAMPLES = {
+    ("post", "/api/v1/documents"): "routes/documents.py _UPLOAD_BODY: no example for `title`",
+}
+
+
+def resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    ref = schema.get("$ref")
+    if ref is None:
+        return schema
+    found: dict[str, Any] = spec["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    return found
+
+
+def has_example(schema: dict[str, Any]) -> bool:
+    return bool(schema.get("examples") or "example" in schema)
+
+
+async def test_committed_openapi_json_is_what_the_app_serves(spec: dict[str, Any]) -> None:
+    from tools.openapi import SPEC_PATH, render
+
+    committed = SPEC_PATH.read_text(encoding="utf-8")
+    current = render(spec)
+    if committed != current:
+        diff = difflib.unified_diff(
+            committed.splitlines(), current.splitlines(), "openapi.json", "the app", n=1
+        )
+        shown = "\n".join(list(diff)[:60])
+        pytest.fail(f"openapi.json is stale: run `make openapi`, then `make client`\n{shown}")
+
+
+def fields_without_examples(spec: dict[str, Any], body: dict[str, Any]) -> list[str]:
+    """`media type: field` for each field sent with no example in its schema, its
+    body's schema or its media type (files excepted: a binary has nothing to show)."""
+    missing = []
+    for media_type, content in body["content"].items():
+        schema = resolve(spec, content["schema"])
+        if has_example(content) or has_example(schema):
+            continue
+        missing += [
+            f"{media_type}: {name}"
+            for name, field in schema.get("properties", {}).items()
+            if field.get("format") != "binary" and not has_example(resolve(spec, field))
+        ]
+    return missing
+
+
+# One test over every operation (not one per operation): each test here costs a
+# database clean-up, and these are pure reads of the document.
+async def test_request_bodies_carry_examples(spec: dict[str, Any]) -> None:
+    missing = {}
+    for method, path in OPERATIONS:
+        body = operation(spec, method, path).get("requestBody")
+        fields = fields_without_examples(spec, body) if body else []
+        if (method, path) in BODIES_WITHOUT_EXAMPLES:
+            assert fields, f"{method} {path} has its examples now: drop it from the list"
+        elif fields:
+            missing[f"{method.upper()} {path}"] = fields
+
+    assert not missing, f"request fields without an example: {missing}"
+
+
+async def test_json_answers_are_named_components(spec: dict[str, Any]) -> None:
+    """A generated client gets a class with a real name for every answer, not
+    `ResponseDocumentsList200`."""
+    unnamed = []
+    for method, path in OPERATIONS:
+        for code, response in operation(spec, method, path)["responses"].items():
+            for media_type, content in response.get("content", {}).items():
+                if media_type not in JSON_MEDIA_TYPES:
+                    continue  # /metrics: Prometheus text
+                ref = content.get("schema", {}).get("$ref", "")
+                name = ref.removeprefix("#/components/schemas/")
+                if name == ref or name not in spec["components"]["schemas"]:
+                    unnamed.append(f"{method.upper()} {path} {code} {media_type}")
+
+    assert not unnamed, f"answers whose schema is not a named component: {unnamed}"
+
+
+async def test_operations_are_grouped_by_resource_under_few_tags(spec: dict[str, Any]) -> None:
+    tags = {
+        op["tags"][0]
+        for item in spec["paths"].values()
+        for method, op in item.items()
+        if method in METHODS
+    }
+
+    assert {"auth", "documents", "uploads", "health"} <= tags
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            if method in METHODS and path.startswith("/api/v1/"):
+                resource = path.split("/")[3]
+                assert op["tags"] == [resource], f"{method.upper()} {path}: {op['tags']}"

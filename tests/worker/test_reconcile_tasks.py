@@ -74,6 +74,7 @@ async def created_but_never_sent(
             filename="crash.pdf",
             title=None,
             size_bytes=len(content),
+            language="simple",
         )
     assert [job.function for job in buffer.jobs] == [jobs.INGEST]
     buffer.discard()  # the crash: committed, never enqueued

@@ -1,4 +1,4 @@
-"""`paless`: the admin command (migrate, init-storage, create-user)."""
+"""`paless`: the admin command (migrate, init-storage, create-user, reindex)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,17 @@ import sys
 from paless_shared.db import create_engine, create_sessionmaker, unit_of_work
 from paless_shared.errors import DomainError
 from paless_shared.services.auth import create_user
-from paless_shared.settings import ConfigurationError, DatabaseSettings, S3Settings, load
+from paless_shared.settings import (
+    ENV_PREFIX,
+    AdminSettings,
+    AuthSettings,
+    ConfigurationError,
+    DatabaseSettings,
+    S3Settings,
+    in_production,
+    load,
+    weak_secret_problem,
+)
 from paless_shared.storage import Storage
 
 
@@ -32,14 +42,41 @@ def _init_storage_command(_: argparse.Namespace) -> None:
     asyncio.run(_init_storage())
 
 
-async def _create_user(args: argparse.Namespace) -> None:
+def _password(args: argparse.Namespace) -> str:
+    """--password, or for an admin PALESS_ADMIN_PASSWORD (which stays out of the process
+    list). In production it must not be a well-known or short one."""
+    source = "--password"
+    password: str | None = args.password
+    if password is None and args.admin:
+        source = f"{ENV_PREFIX}ADMIN_PASSWORD"
+        secret = load(AdminSettings).admin_password
+        if secret is None or not secret.get_secret_value():
+            raise ConfigurationError(
+                f"{source}: is required but not set (or pass --password) to create an admin"
+            )
+        password = secret.get_secret_value()
+    if password is None:
+        raise ConfigurationError("--password is required (for an admin, or PALESS_ADMIN_PASSWORD)")
+    if in_production():
+        problem = weak_secret_problem(password, min_length=load(AuthSettings).password_min_length)
+        if problem:
+            raise ConfigurationError(f"{source}: {problem}")
+    return password
+
+
+def _create_user_command(args: argparse.Namespace) -> None:
+    password = _password(args)  # before any connection: a refusal needs none
+    asyncio.run(_create_user(args, password))
+
+
+async def _create_user(args: argparse.Namespace, password: str) -> None:
     engine = create_engine(load(DatabaseSettings))
     try:
         async with unit_of_work(create_sessionmaker(engine)) as session:
             user = await create_user(
                 session,
                 args.username,
-                args.password,
+                password,
                 is_admin=args.admin,
                 exist_ok=args.exist_ok,
             )
@@ -62,15 +99,40 @@ def _parser() -> argparse.ArgumentParser:
 
     user = commands.add_parser("create-user", help="create a user who can log in")
     user.add_argument("username")
-    user.add_argument("--password", required=True)
+    user.add_argument(
+        "--password",
+        help="the password; for an admin, PALESS_ADMIN_PASSWORD is used when this is omitted",
+    )
     user.add_argument("--admin", action="store_true", help="give the user admin rights")
     user.add_argument(
         "--exist-ok",
         action="store_true",
         help="if the user exists, set this password and role instead of failing",
     )
-    user.set_defaults(handler=lambda args: asyncio.run(_create_user(args)))
+    user.set_defaults(handler=_create_user_command)
+
+    reindex = commands.add_parser(
+        "reindex",
+        help="rebuild every document's search index (after changing PALESS_SEARCH_LANGUAGE)",
+    )
+    reindex.set_defaults(handler=_reindex_command)
     return parser
+
+
+def _reindex_command(_: argparse.Namespace) -> None:
+    print(f"search index: {asyncio.run(_reindex())} documents reindexed")
+
+
+async def _reindex() -> int:
+    from paless_shared.search import reindex_all
+    from paless_shared.settings import SearchSettings
+
+    engine = create_engine(load(DatabaseSettings))
+    try:
+        async with create_sessionmaker(engine)() as session:
+            return await reindex_all(session, language=load(SearchSettings).search_language)
+    finally:
+        await engine.dispose()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -20,6 +20,10 @@ class DomainError(Exception):
         super().__init__(detail)
         self.detail = detail
 
+    def response_headers(self) -> dict[str, str]:
+        """Headers for the HTTP answer; an error whose headers vary overrides this."""
+        return dict(self.headers)
+
 
 class NotFound(DomainError):
     status = 404
@@ -38,6 +42,29 @@ class InvalidCredentials(DomainError):
     title = "Unauthorized"
     type_slug = "unauthorized"
     headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": "Bearer"}
+
+
+class Forbidden(DomainError):
+    """Authenticated, but not allowed to do this (e.g. an admin-only operation)."""
+
+    status = 403
+    title = "Forbidden"
+    type_slug = "forbidden"
+
+
+class TooManyRequests(DomainError):
+    """Refused for now (e.g. too many failed logins); try again after `retry_after` s."""
+
+    status = 429
+    title = "Too many requests"
+    type_slug = "too-many-requests"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+    def response_headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
 
 
 class PayloadTooLarge(DomainError):

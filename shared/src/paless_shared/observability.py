@@ -28,6 +28,25 @@ _STANDARD_ATTRIBUTES = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))
 }
 
 
+# --- Secrets never reach the logs ----------------------------------------------------
+# Signed URLs are bearer credentials until they expire, and tokens until revoked.
+# Nothing logs them on purpose (the request log has the route template, never the
+# query string or headers); this is the net under that, applied to every line.
+
+_SIGNATURE_PARAMETERS = re.compile(
+    r"(?i)\b(x-amz-signature|x-amz-security-token|x-amz-credential|signature|policy"
+    r"|key-pair-id)(\\?['\"]?\s*[=:]\s*\\?['\"]?)([^&\s'\"\\,;}]+)"
+)
+_BEARER = re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]+")
+REDACTED = "[REDACTED]"
+
+
+def redact(text: str) -> str:
+    """`text` with signed-URL signatures and bearer tokens replaced by [REDACTED]."""
+    text = _SIGNATURE_PARAMETERS.sub(lambda m: m.group(1) + m.group(2) + REDACTED, text)
+    return _BEARER.sub(lambda m: m.group(1) + REDACTED, text)
+
+
 def clean_request_id(value: str | None) -> str:
     """The caller's id when it is a sane token, else a new one (ids end up in logs,
     so arbitrary text is not accepted)."""
@@ -52,7 +71,7 @@ class JsonFormatter(logging.Formatter):
                 entry[key] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
+        return redact(json.dumps(entry, default=str))
 
 
 class TextFormatter(logging.Formatter):
@@ -71,7 +90,7 @@ class TextFormatter(logging.Formatter):
         line = f"{record.levelname:<7} {record.name} {record.getMessage()} {pairs}".rstrip()
         if record.exc_info:
             line += "\n" + self.formatException(record.exc_info)
-        return line
+        return redact(line)
 
 
 def configure_logging(level: str, log_format: str) -> None:
@@ -85,3 +104,7 @@ def configure_logging(level: str, log_format: str) -> None:
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
+    # At DEBUG these print every S3 request with its headers and signed URL: keep them
+    # at INFO whatever the level (redact() would catch the signatures, not the volume).
+    for name in ("botocore", "aiobotocore", "aioboto3", "boto3", "urllib3", "s3transfer"):
+        logging.getLogger(name).setLevel(max(logging.INFO, root.level))

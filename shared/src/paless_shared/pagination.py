@@ -38,3 +38,22 @@ def split_page(
     on the last page). Fetching one row more tells whether there is a next page."""
     items = rows[:limit]
     return items, encode_cursor(*key(items[-1])) if len(rows) > limit else None
+
+
+def encode_name_cursor(name: str, row_id: uuid.UUID) -> str:
+    raw = json.dumps([name, str(row_id)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_name_cursor(cursor: str) -> tuple[str, uuid.UUID]:
+    """For lists ordered by (name, id)."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        name, row_id = json.loads(base64.urlsafe_b64decode(padded))
+        if not isinstance(name, str):
+            raise ValueError
+        return name, uuid.UUID(row_id)
+    except (ValueError, TypeError, binascii.Error):
+        raise InvalidInput(
+            "the cursor is not valid; use next_cursor from a previous page"
+        ) from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 import tempfile
 import time
@@ -37,6 +38,11 @@ class ConfigurationError(RuntimeError):
 
 class _Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
+
+    def production_problems(self) -> list[str]:
+        """What `load` refuses when PALESS_ENVIRONMENT=production (default or weak
+        secrets), each naming its variable; nothing by default."""
+        return []
 
 
 class Environment(StrEnum):
@@ -73,10 +79,24 @@ class DatabaseSettings(_Settings):
             raise ValueError("must use the asyncpg driver: postgresql+asyncpg://user@host/db")
         return value
 
+    def production_problems(self) -> list[str]:
+        # A URL without a password is allowed: certificate, IAM or passfile
+        # authentication keeps it out of the URL. A well-known one is refused.
+        passwords = [host.get("password") for host in self.database_url.hosts()]
+        if any(password and is_well_known_secret(password) for password in passwords):
+            return [f"{ENV_PREFIX}DATABASE_URL: {WELL_KNOWN_REFUSAL}"]
+        return []
+
 
 class RedisSettings(_Settings):
     redis_url: RedisDsn
     queue_name: str = "paless:queue"
+
+    def production_problems(self) -> list[str]:
+        password = self.redis_url.password
+        if password and is_well_known_secret(password):
+            return [f"{ENV_PREFIX}REDIS_URL: {WELL_KNOWN_REFUSAL}"]
+        return []
 
 
 class S3Settings(_Settings):
@@ -90,6 +110,10 @@ class S3Settings(_Settings):
     s3_region: str = "us-east-1"
     s3_addressing_style: str = "path"
     s3_key_prefix: str = ""
+
+    def production_problems(self) -> list[str]:
+        problem = weak_secret_problem(self.s3_secret_access_key)
+        return [f"{ENV_PREFIX}S3_SECRET_ACCESS_KEY: {problem}"] if problem else []
 
 
 class DeliverySettings(_Settings):
@@ -153,8 +177,61 @@ class CdnSettings(_Settings):
         return self.cdn_private_key_file.read_bytes()
 
 
+class SearchSettings(_Settings):
+    # Postgres text search configuration for the stored search vectors and queries:
+    # `simple` (no stemming, any language) or a language such as `english` or `german`
+    # (stemming, stop words). After changing it, run `paless reindex`.
+    search_language: Annotated[str, Field(pattern=r"^[a-z_]{1,63}$")] = "simple"
+    # Relevance ordering ranks the newest this-many matches of a query (ranking reads
+    # every candidate's index entry, so an unbounded window grows with the archive).
+    search_rank_window: Annotated[int, Field(ge=50, le=100_000)] = 1000
+
+
 class AuthSettings(_Settings):
     token_ttl_seconds: Annotated[int, Field(ge=60)] = 30 * 24 * 3600
+    # Shortest password the API accepts for a new or changed password.
+    password_min_length: Annotated[int, Field(ge=8, le=1024)] = 12
+    # Failed logins counted per username and per client address over a window (in
+    # Redis, shared by every web replica); reaching a limit locks that name or
+    # address out for the lockout time, before any password is checked.
+    login_max_failures: Annotated[int, Field(ge=1)] = 5
+    login_max_failures_per_address: Annotated[int, Field(ge=1)] = 20
+    login_window_seconds: Annotated[int, Field(ge=1)] = 15 * 60
+    login_lockout_seconds: Annotated[int, Field(ge=1)] = 15 * 60
+
+
+class HttpSettings(_Settings):
+    """What the web accepts from a client and how it answers browsers."""
+
+    # Browser origins allowed to call the API (CORS), comma-separated, e.g.
+    # `https://paless.example.com`; `*` allows any; empty (the default) allows none.
+    cors_origins: str = ""
+    # Largest request body outside the streamed upload route (413 above it).
+    web_max_body_bytes: Annotated[int, Field(ge=1024)] = 1024 * 1024
+    # Largest total size of a request's header lines (431 above it).
+    web_max_header_bytes: Annotated[int, Field(ge=1024, le=1024 * 1024)] = 16 * 1024
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        origins = [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
+        for origin in origins:
+            if origin != "*" and not re.fullmatch(r"https?://[^/\s?#]+", origin):
+                raise ValueError(
+                    f"{origin!r} is not an origin: scheme and host, e.g. https://app.example.com"
+                )
+        return ",".join(origins)
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return self.cors_origins.split(",") if self.cors_origins else []
+
+
+class AdminSettings(_Settings):
+    """`paless create-user --admin` without --password takes it from here, so it stays
+    out of the process list and shell history."""
+
+    admin_password: SecretStr | None = None
 
 
 class WebSettings(_Settings):
@@ -248,15 +325,66 @@ class SchedulerSettings(_Settings):
         return self
 
 
+# --- Production: no default or weak secrets ------------------------------------------
+# With PALESS_ENVIRONMENT=production, `load` also refuses what a class's
+# `production_problems` finds: secrets from examples and compose files, or too short.
+
+# Compared lower-cased with everything but letters and digits removed.
+WELL_KNOWN_SECRETS = frozenset(
+    {
+        "admin",
+        "changeme",
+        "default",
+        "example",
+        "letmein",
+        "minioadmin",
+        "paless",
+        "palessdevsecret",
+        "password",
+        "passw0rd",
+        "postgres",
+        "redis",
+        "secret",
+        "seaweedfs",
+        "test",
+        "12345678",
+        "123456789",
+    }
+)
+MIN_SECRET_LENGTH = 16
+WELL_KNOWN_REFUSAL = "contains a well-known default password; use a random one in production"
+
+
+def is_well_known_secret(value: str) -> bool:
+    return re.sub(r"[^a-z0-9]", "", value.lower()) in WELL_KNOWN_SECRETS
+
+
+def weak_secret_problem(value: str, *, min_length: int = MIN_SECRET_LENGTH) -> str | None:
+    """Why `value` is not good enough as a production secret, or None."""
+    if is_well_known_secret(value):
+        return "is a well-known default; use a random secret in production"
+    if len(value) < min_length:
+        return f"is shorter than {min_length} characters; use a random secret in production"
+    return None
+
+
+class _EnvironmentOnly(_Settings):
+    environment: Environment = Environment.development
+
+
+def in_production() -> bool:
+    return load(_EnvironmentOnly).environment is Environment.production
+
+
 S = TypeVar("S", bound=BaseSettings)
 R = TypeVar("R")
 
 
 def load(settings_class: type[S]) -> S:
     """Instantiate a settings class, turning validation errors into a message that names
-    each offending environment variable."""
+    each offending environment variable; in production, also refuse weak secrets."""
     try:
-        return settings_class()
+        settings = settings_class()
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
@@ -265,6 +393,12 @@ def load(settings_class: type[S]) -> S:
                 reason = f"{ENV_PREFIX}{str(error['loc'][0]).upper()}: {reason}"
             problems.append(reason)
         raise ConfigurationError("invalid configuration: " + "; ".join(problems)) from None
+    weak = settings.production_problems() if isinstance(settings, _Settings) else []
+    if weak and in_production():
+        raise ConfigurationError(
+            f"invalid configuration for {ENV_PREFIX}ENVIRONMENT=production: " + "; ".join(weak)
+        )
+    return settings
 
 
 def exit_on_configuration_error(main: Callable[[], R]) -> Callable[[], R]:

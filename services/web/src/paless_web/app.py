@@ -7,9 +7,22 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
-from paless_web import problems
+from paless_shared.settings import HttpSettings, load
+from paless_web import problems, security
 from paless_web.observability import RequestContextMiddleware
-from paless_web.routes import auth, documents, health, metrics, tasks, trash, uploads
+from paless_web.routes import (
+    auth,
+    documents,
+    groups,
+    health,
+    metrics,
+    organisation,
+    tasks,
+    tokens,
+    trash,
+    uploads,
+    users,
+)
 from paless_web.state import WebConfig, open_state
 
 API_PREFIX = "/api/v1"
@@ -24,8 +37,9 @@ Every error is `application/problem+json` (RFC 9457).
 """
 
 
-def create_app(config: WebConfig | None = None) -> FastAPI:
-    """Build the app. Settings are read from the environment at startup unless given."""
+def create_app(config: WebConfig | None = None, *, http: HttpSettings | None = None) -> FastAPI:
+    """Build the app. Settings are read from the environment at startup unless given
+    (the HTTP limits and CORS origins now, since middleware is set up here)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -43,8 +57,21 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
     api = APIRouter(prefix=API_PREFIX)
     for module in (auth, documents, uploads, trash, tasks):
         api.include_router(module.router)
+    for router in (
+        organisation.tags,
+        organisation.correspondents,
+        organisation.document_types,
+        organisation.custom_fields,
+        organisation.autocomplete,
+    ):
+        api.include_router(router)
+    # Accounts: users, groups, API tokens.
+    for module in (users, groups, tokens):
+        api.include_router(module.router)
     app.include_router(api)
     app.include_router(health.router)
     app.include_router(metrics.router)
+    # Limits, CORS and security headers, inside the request-id/logging middleware.
+    security.install(app, http or load(HttpSettings))
     app.add_middleware(RequestContextMiddleware)
     return app

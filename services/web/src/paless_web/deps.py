@@ -12,13 +12,15 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from paless_shared.errors import InvalidCredentials
+from paless_shared.errors import Forbidden, InvalidCredentials
 from paless_shared.jobs import JobBuffer
 from paless_shared.models import User
-from paless_shared.services.auth import user_for_token
+from paless_shared.services.audit import client_address
+from paless_shared.services.auth import TokenAuthentication, authenticate_token
 from paless_shared.storage import Storage
 from paless_web.delivery import Delivery
 from paless_web.state import WebConfig, WebState
+from paless_web.throttling import LoginThrottle
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +56,11 @@ class UnitOfWork:
     jobs: JobBuffer
 
 
-async def get_unit_of_work(state: StateDep) -> AsyncIterator[UnitOfWork]:
+async def get_unit_of_work(request: Request, state: StateDep) -> AsyncIterator[UnitOfWork]:
     """One transaction per request, committed before the response is sent; jobs the
     request asked for are enqueued only after that commit, and dropped on rollback."""
+    # Audit events written in this request name the caller's address.
+    client_address.set(request.client.host if request.client else None)
     jobs = JobBuffer()
     async with state.sessionmaker() as session:
         try:
@@ -80,16 +84,54 @@ UnitOfWorkDep = Annotated[UnitOfWork, Depends(get_unit_of_work, scope="function"
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
 
 
-async def get_current_user(
+async def get_authentication(
     uow: UnitOfWorkDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> User:
+) -> TokenAuthentication:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise InvalidCredentials("authentication required: send Authorization: Bearer <token>")
-    user = await user_for_token(uow.session, credentials.credentials)
-    if user is None:
+    authenticated = await authenticate_token(uow.session, credentials.credentials)
+    if authenticated is None:
         raise InvalidCredentials("the token is invalid or has expired")
-    return user
+    return authenticated
+
+
+# The user and the token the request came with (e.g. to keep that token when the
+# others are revoked).
+Authentication = Annotated[TokenAuthentication, Depends(get_authentication)]
+
+
+async def get_current_user(authenticated: Authentication) -> User:
+    return authenticated.user
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+# --- Accounts: admin-only routes, login throttling ---------------------------------
+
+
+async def get_admin_user(user: CurrentUser) -> User:
+    if not user.is_admin:
+        raise Forbidden("only an admin may do this")
+    return user
+
+
+AdminUser = Annotated[User, Depends(get_admin_user)]
+
+
+def get_login_throttle(state: StateDep) -> LoginThrottle:
+    # The queue's Redis connection pool: throttling state is shared by every replica.
+    return LoginThrottle(state.queue, state.config.auth)
+
+
+LoginThrottleDep = Annotated[LoginThrottle, Depends(get_login_throttle)]
+
+
+def get_client_address(request: Request) -> str:
+    """The client's address as the server reports it. Behind a proxy that is the
+    proxy's, unless uvicorn trusts its X-Forwarded-For (--forwarded-allow-ips)."""
+    return request.client.host if request.client else "unknown"
+
+
+ClientAddress = Annotated[str, Depends(get_client_address)]

@@ -65,7 +65,7 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     response = problem_response(exc.status, exc.detail, slug=exc.type_slug, title=exc.title)
-    response.headers.update(exc.headers)
+    response.headers.update(exc.response_headers())
     return response
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from arq import ArqRedis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -18,6 +18,7 @@ from paless_shared.settings import (
     DeliverySettings,
     RedisSettings,
     S3Settings,
+    SearchSettings,
     load,
 )
 from paless_shared.storage import Storage
@@ -32,6 +33,7 @@ class WebConfig:
     delivery: DeliverySettings
     auth: AuthSettings
     cdn: CdnSettings
+    search: SearchSettings = field(default_factory=SearchSettings)
 
     @classmethod
     def from_env(cls) -> WebConfig:
@@ -42,6 +44,7 @@ class WebConfig:
             delivery=load(DeliverySettings),
             auth=load(AuthSettings),
             cdn=load(CdnSettings),
+            search=load(SearchSettings),
         )
 
 

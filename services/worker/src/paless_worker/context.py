@@ -19,6 +19,7 @@ from paless_shared.settings import (
     MaintenanceSettings,
     S3Settings,
     SchedulerSettings,
+    SearchSettings,
     WorkerSettings,
     load,
 )
@@ -33,6 +34,7 @@ class WorkerContext:
     settings: WorkerSettings
     scheduler_settings: SchedulerSettings
     maintenance_settings: MaintenanceSettings
+    search_settings: SearchSettings
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
     storage: Storage
@@ -125,6 +127,7 @@ async def open_context() -> WorkerContext:
         settings=settings,
         scheduler_settings=scheduler_settings,
         maintenance_settings=load(MaintenanceSettings),
+        search_settings=load(SearchSettings),
         engine=engine,
         sessionmaker=create_sessionmaker(engine),
         storage=storage,

@@ -5,6 +5,7 @@ Every job is idempotent (arq may run a job more than once) and takes ids, not ob
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 import tempfile
@@ -21,7 +22,7 @@ from paless_shared.db import unit_of_work
 from paless_shared.errors import unavailable_dependency
 from paless_shared.jobs import JobBuffer
 from paless_shared.models import TaskStatus
-from paless_shared.services import maintenance
+from paless_shared.services import editing, maintenance
 from paless_shared.services.processing import (
     ExtractedDocument,
     mark_failed,
@@ -110,7 +111,8 @@ async def _ingest(context: WorkerContext, doc_id: uuid.UUID) -> Outcome:
             session, doc_id, max_attempts=context.settings.worker_max_tries
         )
         original_key = document.original_key if document else None
-    if original_key is None:
+        rules = await editing.load_rules(session, document.owner_id) if document else None
+    if original_key is None or rules is None:
         log.info("document.ingest.skipped", extra={"document_id": str(doc_id)})
         return Outcome(result={"document": "unchanged"})
 
@@ -144,8 +146,17 @@ async def _ingest(context: WorkerContext, doc_id: uuid.UUID) -> Outcome:
         thumbnail_key=thumbnail_key,
         created_at=parsed.created_at,
     )
+    # Matching rules are CPU work with a bounded cost (paless_shared.matching): off
+    # the event loop, so other jobs and the heartbeat keep going.
+    matches = await asyncio.to_thread(editing.evaluate, rules, parsed.text)
     async with unit_of_work(context.sessionmaker) as session:
-        document = await mark_ready(session, doc_id, extracted)
+        document = await mark_ready(
+            session,
+            doc_id,
+            extracted,
+            matches=matches,
+            language=context.search_settings.search_language,
+        )
     if document is None and thumbnail_key is not None:
         # Deleted while we worked: do not leave its thumbnail behind.
         await storage.delete(thumbnail_key)

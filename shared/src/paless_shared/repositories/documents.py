@@ -4,10 +4,10 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import case, func, select, tuple_, update
+from sqlalchemy import case, delete, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from paless_shared.models import Document, DocumentStatus, Upload, UploadStatus
+from paless_shared.models import Document, DocumentStatus, Grant, Upload, UploadStatus
 
 
 class DocumentRepository:
@@ -121,6 +121,10 @@ class DocumentRepository:
         return result.scalars().all()
 
     async def delete(self, document: Document) -> None:
+        """Delete the row, and the grants on it (they hold no foreign key)."""
+        await self.session.execute(
+            delete(Grant).where(Grant.object_type == "document", Grant.object_id == document.id)
+        )
         await self.session.delete(document)
         await self.session.flush()
 

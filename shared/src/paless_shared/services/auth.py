@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import asyncio
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from paless_shared.errors import Conflict, InvalidCredentials
+from paless_shared.errors import Conflict, Forbidden, InvalidCredentials, InvalidInput, NotFound
 from paless_shared.models import ApiToken, User
+from paless_shared.pagination import decode_cursor, split_page
 from paless_shared.repositories.users import TokenRepository, UserRepository
 from paless_shared.security import hash_password, hash_token, new_token_secret, verify_password
 
@@ -37,7 +41,8 @@ async def create_user(
 
 async def authenticate(session: AsyncSession, username: str, password: str) -> User:
     user = await UserRepository(session).get_by_username(username)
-    valid = verify_password(password, user.password_hash if user else None)
+    # Argon2 is slow on purpose: keep it off the event loop.
+    valid = await asyncio.to_thread(verify_password, password, user.password_hash if user else None)
     if user is None or not valid or not user.is_active:
         raise InvalidCredentials("incorrect username or password")
     return user
@@ -62,10 +67,102 @@ async def issue_token(
 
 
 async def user_for_token(session: AsyncSession, secret: str) -> User | None:
+    authenticated = await authenticate_token(session, secret)
+    return authenticated.user if authenticated else None
+
+
+# --- API tokens a user manages, and password changes --------------------------------
+
+
+@dataclass(frozen=True)
+class TokenAuthentication:
+    """Who a bearer token belongs to, and which token it was."""
+
+    user: User
+    token_id: uuid.UUID
+
+
+async def authenticate_token(session: AsyncSession, secret: str) -> TokenAuthentication | None:
+    """The active user of an unexpired, unrevoked token (revoking deletes the row)."""
     tokens = TokenRepository(session)
     token_hash = hash_token(secret)
     now = datetime.now(UTC)
-    user = await tokens.get_active_user(token_hash, now)
-    if user is not None:
-        await tokens.touch(token_hash, now)
-    return user
+    found = await tokens.get_active(token_hash, now)
+    if found is None:
+        return None
+    await tokens.touch(token_hash, now)
+    return TokenAuthentication(user=found[0], token_id=found[1])
+
+
+@dataclass(frozen=True)
+class CreatedToken:
+    token: ApiToken
+    secret: str
+
+
+async def create_api_token(
+    session: AsyncSession, user: User, *, name: str, expires_at: datetime | None
+) -> CreatedToken:
+    """A named token for scripts and integrations; its secret is returned once."""
+    if expires_at is not None and expires_at <= datetime.now(UTC):
+        raise InvalidInput("expires_at must be in the future")
+    secret = new_token_secret()
+    token = await TokenRepository(session).add(
+        ApiToken(user_id=user.id, name=name, token_hash=hash_token(secret), expires_at=expires_at)
+    )
+    await session.refresh(token, ["created_at"])
+    return CreatedToken(token=token, secret=secret)
+
+
+@dataclass(frozen=True)
+class TokenPage:
+    items: Sequence[ApiToken]
+    next_cursor: str | None
+
+
+async def list_tokens(
+    session: AsyncSession, user: User, *, limit: int, cursor: str | None
+) -> TokenPage:
+    """The user's own tokens (login tokens included), newest first."""
+    rows = await TokenRepository(session).list_owned(
+        user.id, limit=limit + 1, after=decode_cursor(cursor) if cursor else None
+    )
+    return TokenPage(*split_page(rows, limit, lambda row: (row.created_at, row.id)))
+
+
+async def revoke_token(session: AsyncSession, user: User, token_id: uuid.UUID) -> None:
+    """Delete one of the user's tokens; it stops working with the next request."""
+    tokens = TokenRepository(session)
+    token = await tokens.get_owned(token_id, user.id)
+    if token is None:
+        raise NotFound(f"token {token_id} not found")
+    await tokens.delete(token)
+
+
+class WrongPassword(Forbidden):
+    """The password given to confirm a change is not the user's current one."""
+
+
+def check_password_policy(password: str, *, min_length: int) -> None:
+    if len(password) < min_length:
+        raise InvalidInput(f"the password must be at least {min_length} characters long")
+
+
+async def change_password(
+    session: AsyncSession,
+    user: User,
+    *,
+    current_password: str,
+    new_password: str,
+    min_length: int,
+    keep_token_id: uuid.UUID | None,
+) -> int:
+    """Set a new password once the current one is proven; every other token of the user
+    is revoked (a session someone else holds ends with the change). Returns how many."""
+    # Argon2 is slow on purpose: keep it off the event loop.
+    if not await asyncio.to_thread(verify_password, current_password, user.password_hash):
+        raise WrongPassword("the current password is incorrect")
+    check_password_policy(new_password, min_length=min_length)
+    user.password_hash = await asyncio.to_thread(hash_password, new_password)
+    await session.flush()
+    return await TokenRepository(session).delete_for_user(user.id, keep=keep_token_id)

@@ -10,10 +10,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import PureWindowsPath
 
 from botocore.exceptions import BotoCoreError, ClientError
+from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from paless_shared import search
+from paless_shared.access import Principal, can_change, can_view
 from paless_shared.errors import (
     Conflict,
+    Forbidden,
     InvalidInput,
     NotFound,
     PayloadTooLarge,
@@ -23,6 +27,9 @@ from paless_shared.jobs import DELETE_OBJECTS, INGEST, JobBuffer, ingest_job_id
 from paless_shared.models import Document, DocumentStatus, Upload, UploadStatus
 from paless_shared.pagination import decode_cursor, split_page
 from paless_shared.repositories.documents import DocumentRepository, UploadRepository
+from paless_shared.search import DocumentFilter, Found, refresh_search
+from paless_shared.services.audit import record
+from paless_shared.services.editing import apply_inbox_tags
 from paless_shared.services.tasks import create_task
 from paless_shared.storage import MultipartWriter, PresignedPost, Storage
 
@@ -113,8 +120,10 @@ async def create_document(
     filename: str,
     title: str | None,
     size_bytes: int,
+    language: str,
 ) -> Document:
-    """Record a received original as a pending document and queue its ingest."""
+    """Record a received original as a pending document (with its owner's inbox tags)
+    and queue its ingest."""
     filename = clean_filename(filename)
     document = await DocumentRepository(session).add(
         Document(
@@ -127,6 +136,17 @@ async def create_document(
             status=DocumentStatus.pending,
             original_key=original_key,
         )
+    )
+    await apply_inbox_tags(session, document)
+    await refresh_search(session, [document.id], language=language)
+    await record(
+        session,
+        Principal(owner_id),
+        "document.created",
+        object_type="document",
+        object_id=document.id,
+        document_id=document.id,
+        details={"filename": filename, "size_bytes": size_bytes},
     )
     await create_task(
         session,
@@ -142,18 +162,30 @@ async def create_document(
 
 async def get_document(
     session: AsyncSession,
-    owner_id: uuid.UUID,
+    principal: Principal,
     document_id: uuid.UUID,
     *,
     for_update: bool = False,
+    for_change: bool = False,
+    trashed: bool = False,
 ) -> Document:
-    """A document of this owner that is not in the trash."""
-    document = await DocumentRepository(session).get_owned(
-        document_id, owner_id, for_update=for_update
+    """A document the principal may see (404 otherwise: whether it does not exist or is
+    someone else's is not revealed); with `for_change`, 403 unless they may change it.
+    Among documents in the trash when `trashed`, else among those that are not."""
+    statement = select(Document, can_change(Document, principal).label("changeable")).where(
+        Document.id == document_id,
+        can_view(Document, principal),
+        Document.deleted_at.is_not(None) if trashed else Document.deleted_at.is_(None),
     )
-    if document is None:
-        # The same answer whether it does not exist or belongs to someone else.
-        raise NotFound(f"document {document_id} not found")
+    if for_update:
+        statement = statement.with_for_update(of=Document)
+    row = (await session.execute(statement)).one_or_none()
+    if row is None:
+        where = " in the trash" if trashed else ""
+        raise NotFound(f"document {document_id} not found{where}")
+    if for_change and not row.changeable:
+        raise Forbidden(f"you may view document {document_id} but not change it")
+    document: Document = row[0]
     return document
 
 
@@ -163,13 +195,25 @@ class DocumentPage:
     next_cursor: str | None
 
 
-async def list_documents(
-    session: AsyncSession, owner_id: uuid.UUID, *, limit: int, cursor: str | None
-) -> DocumentPage:
-    after = decode_cursor(cursor) if cursor else None
-    rows = await DocumentRepository(session).list_owned(owner_id, limit=limit + 1, after=after)
-    items, next_cursor = split_page(rows, limit, lambda row: (row.added_at, row.id))
-    return DocumentPage(items=items, next_cursor=next_cursor)
+async def find_documents(
+    session: AsyncSession,
+    principal: Principal,
+    filters: DocumentFilter,
+    *,
+    language: str,
+    limit: int,
+    cursor: str | None,
+    rank_window: int = 1000,
+) -> Found:
+    return await search.find_documents(
+        session,
+        principal,
+        filters,
+        language=language,
+        limit=limit,
+        cursor=cursor,
+        rank_window=rank_window,
+    )
 
 
 async def count_by_status(session: AsyncSession) -> dict[DocumentStatus, int]:
@@ -178,55 +222,95 @@ async def count_by_status(session: AsyncSession) -> dict[DocumentStatus, int]:
 
 
 async def delete_document(
-    session: AsyncSession, owner_id: uuid.UUID, document_id: uuid.UUID
+    session: AsyncSession, principal: Principal, document_id: uuid.UUID
 ) -> None:
     """Move a document to the trash: hidden everywhere, restorable until purged."""
-    document = await get_document(session, owner_id, document_id)
-    document.deleted_at = datetime.now(UTC)
+    document = await get_document(session, principal, document_id, for_update=True, for_change=True)
+    await trash_documents(session, principal, [document])
+
+
+async def trash_documents(
+    session: AsyncSession, principal: Principal, documents: Sequence[Document]
+) -> None:
+    now = datetime.now(UTC)
+    for document in documents:
+        document.deleted_at = now
+        await record(
+            session,
+            principal,
+            "document.deleted",
+            object_type="document",
+            object_id=document.id,
+            document_id=document.id,
+        )
     await session.flush()
 
 
 async def list_trash(
-    session: AsyncSession, owner_id: uuid.UUID, *, limit: int, cursor: str | None
+    session: AsyncSession, principal: Principal, *, limit: int, cursor: str | None
 ) -> DocumentPage:
     """Trashed documents, most recently deleted first."""
     after = decode_cursor(cursor) if cursor else None
-    rows = await DocumentRepository(session).list_trashed(owner_id, limit=limit + 1, after=after)
+    statement = select(Document).where(
+        can_view(Document, principal), Document.deleted_at.is_not(None)
+    )
+    if after is not None:
+        statement = statement.where(tuple_(Document.deleted_at, Document.id) < after)
+    rows = (
+        (
+            await session.execute(
+                statement.order_by(Document.deleted_at.desc(), Document.id.desc()).limit(limit + 1)
+            )
+        )
+        .scalars()
+        .all()
+    )
     items, next_cursor = split_page(
         rows, limit, lambda row: (row.deleted_at or row.added_at, row.id)
     )
     return DocumentPage(items=items, next_cursor=next_cursor)
 
 
-async def _trashed_document(
-    session: AsyncSession, owner_id: uuid.UUID, document_id: uuid.UUID
-) -> Document:
-    document = await DocumentRepository(session).get_owned(
-        document_id, owner_id, trashed=True, for_update=True
-    )
-    if document is None:
-        raise NotFound(f"document {document_id} is not in the trash")
-    return document
-
-
 async def restore_document(
-    session: AsyncSession, owner_id: uuid.UUID, document_id: uuid.UUID
+    session: AsyncSession, principal: Principal, document_id: uuid.UUID
 ) -> Document:
-    document = await _trashed_document(session, owner_id, document_id)
+    document = await get_document(
+        session, principal, document_id, for_update=True, for_change=True, trashed=True
+    )
     document.deleted_at = None
+    await record(
+        session,
+        principal,
+        "document.restored",
+        object_type="document",
+        object_id=document.id,
+        document_id=document.id,
+    )
     await session.flush()
     return document
 
 
 async def purge_document(
-    session: AsyncSession, jobs: JobBuffer, owner_id: uuid.UUID, document_id: uuid.UUID
+    session: AsyncSession, jobs: JobBuffer, principal: Principal, document_id: uuid.UUID
 ) -> None:
     """Delete a trashed document for good: the row now, its objects by a job after commit."""
-    await _purge(session, jobs, [await _trashed_document(session, owner_id, document_id)])
+    document = await get_document(
+        session, principal, document_id, for_update=True, for_change=True, trashed=True
+    )
+    await record(
+        session,
+        principal,
+        "document.purged",
+        object_type="document",
+        object_id=document.id,
+        document_id=document.id,
+    )
+    await _purge(session, jobs, [document])
 
 
-async def empty_trash(session: AsyncSession, jobs: JobBuffer, owner_id: uuid.UUID) -> int:
-    trashed = await DocumentRepository(session).trashed_for_update(owner_id=owner_id)
+async def empty_trash(session: AsyncSession, jobs: JobBuffer, principal: Principal) -> int:
+    """Purge the caller's own trashed documents."""
+    trashed = await DocumentRepository(session).trashed_for_update(owner_id=principal.user_id)
     await _purge(session, jobs, trashed)
     return len(trashed)
 
@@ -247,10 +331,10 @@ async def _purge(session: AsyncSession, jobs: JobBuffer, documents: Sequence[Doc
 
 
 async def reprocess_document(
-    session: AsyncSession, jobs: JobBuffer, owner_id: uuid.UUID, document_id: uuid.UUID
+    session: AsyncSession, jobs: JobBuffer, principal: Principal, document_id: uuid.UUID
 ) -> Document:
     """Run ingest again from the original, e.g. after it failed for a passing reason."""
-    document = await get_document(session, owner_id, document_id, for_update=True)
+    document = await get_document(session, principal, document_id, for_update=True, for_change=True)
     if document.status not in (DocumentStatus.ready, DocumentStatus.failed):
         raise Conflict(f"document {document_id} is still {document.status.value}")
     document.status = DocumentStatus.pending
@@ -263,7 +347,7 @@ async def reprocess_document(
         INGEST,
         str(document.id),
         job_id=ingest_job_id(document.id, tag=str(task_id)),
-        owner_id=owner_id,
+        owner_id=document.owner_id,
         document_id=document.id,
     )
     await session.flush()
@@ -313,6 +397,7 @@ async def complete_direct_upload(
     upload_id: uuid.UUID,
     *,
     max_bytes: int,
+    language: str,
 ) -> Document:
     """Check the object the client sent to S3 and turn it into a document.
 
@@ -322,7 +407,7 @@ async def complete_direct_upload(
     if upload is None:
         raise NotFound(f"upload {upload_id} not found")
     if upload.status == UploadStatus.completed:
-        return await get_document(session, owner_id, upload.id)
+        return await get_document(session, Principal(owner_id), upload.id)
     size = await storage.head_size(upload.object_key)
     if size is None:
         if upload.expires_at < datetime.now(UTC) - timedelta(seconds=60):
@@ -339,6 +424,7 @@ async def complete_direct_upload(
         filename=upload.filename,
         title=upload.title,
         size_bytes=size,
+        language=language,
     )
 
 

@@ -19,6 +19,8 @@ from paless_shared.jobs import INGEST, JobBuffer, ingest_job_id, job_exists, job
 from paless_shared.models import Document, DocumentStatus, TaskStatus
 from paless_shared.repositories.documents import DocumentRepository
 from paless_shared.repositories.tasks import TaskRepository
+from paless_shared.search import refresh_search
+from paless_shared.services.editing import Matches, apply_matches
 from paless_shared.services.tasks import create_task
 
 log = logging.getLogger(__name__)
@@ -62,8 +64,15 @@ async def start_processing(
 
 
 async def mark_ready(
-    session: AsyncSession, document_id: uuid.UUID, extracted: ExtractedDocument
+    session: AsyncSession,
+    document_id: uuid.UUID,
+    extracted: ExtractedDocument,
+    *,
+    matches: Matches | None = None,
+    language: str,
 ) -> Document | None:
+    """Store what ingest extracted, apply the owner's matching rules' results, and
+    index the document for search."""
     documents = DocumentRepository(session)
     document = await documents.get(document_id, for_update=True)
     if document is None:
@@ -82,6 +91,9 @@ async def mark_ready(
     await documents.lock_content(document.owner_id, extracted.sha256)
     await session.flush()
     await documents.mark_copies(document.owner_id, extracted.sha256)
+    if matches is not None:
+        await apply_matches(session, document, matches)
+    await refresh_search(session, [document.id], language=language)
     await session.refresh(document)
     return document
 

@@ -5,9 +5,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
 
-from paless_shared.errors import InvalidInput
+from paless_shared.access import Principal
+from paless_shared.errors import InvalidCredentials, InvalidInput
+from paless_shared.services import audit
 from paless_shared.services.auth import authenticate, issue_token
-from paless_web.deps import ConfigDep, UnitOfWorkDep
+from paless_web.deps import ClientAddress, ConfigDep, LoginThrottleDep, UnitOfWorkDep
 from paless_web.problems import responses
 from paless_web.schemas import Token, TokenRequest
 
@@ -43,22 +45,46 @@ async def _credentials(request: Request) -> TokenRequest:
     "/token",
     operation_id="auth_token",
     response_model=Token,
-    responses=responses(401, 422),
+    responses=responses(401, 422, 429),
     openapi_extra=_TOKEN_BODY,
 )
 async def create_token(
     request: Request,
     uow: UnitOfWorkDep,
     config: ConfigDep,
+    throttle: LoginThrottleDep,
+    address: ClientAddress,
 ) -> Token:
     """Exchange a username and password for a bearer token.
 
     Send them as a form (`username=…&password=…`, as OAuth2 clients do) or as JSON.
     Use the token as `Authorization: Bearer <access_token>` until `expires_at`.
+
+    Repeated failures for one username, or from one address, lock further attempts
+    out for a while: `429` with `Retry-After` (seconds), whatever the password.
     """
     credentials = await _credentials(request)
-    user = await authenticate(uow.session, credentials.username, credentials.password)
+    await throttle.check(credentials.username, address)
+    try:
+        user = await authenticate(uow.session, credentials.username, credentials.password)
+    except InvalidCredentials:
+        await throttle.record_failure(credentials.username, address)
+        # The request's transaction rolls back with the 401: record in its own.
+        await uow.session.rollback()
+        await audit.record(
+            uow.session,
+            None,
+            "login.failed",
+            object_type="user",
+            actor_name=credentials.username[:150],
+        )
+        await uow.session.commit()
+        raise
+    await throttle.record_success(credentials.username)
     token = await issue_token(
         uow.session, user, name="login", ttl_seconds=config.auth.token_ttl_seconds
+    )
+    await audit.record(
+        uow.session, Principal.of(user), "login.succeeded", object_type="user", object_id=user.id
     )
     return Token(access_token=token.secret, expires_at=token.expires_at)

@@ -5,10 +5,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from paless_shared.access import Principal
 from paless_shared.services import documents as service
 from paless_web.deps import CurrentUser, UnitOfWorkDep
 from paless_web.problems import responses
-from paless_web.schemas import Document, DocumentPage, DocumentSummary, Purged
+from paless_web.routes.documents import present, present_one
+from paless_web.schemas import Document, DocumentPage, Purged
 
 router = APIRouter(prefix="/trash", tags=["trash"])
 
@@ -23,9 +25,9 @@ async def list_trash(
     cursor: Annotated[str | None, Query(max_length=512)] = None,
 ) -> DocumentPage:
     """Your trashed documents, most recently deleted first."""
-    page = await service.list_trash(uow.session, user.id, limit=limit, cursor=cursor)
+    page = await service.list_trash(uow.session, Principal.of(user), limit=limit, cursor=cursor)
     return DocumentPage(
-        items=[DocumentSummary.model_validate(item) for item in page.items],
+        items=await present(uow.session, page.items),
         next_cursor=page.next_cursor,
     )
 
@@ -38,9 +40,8 @@ async def list_trash(
 )
 async def restore(document_id: uuid.UUID, user: CurrentUser, uow: UnitOfWorkDep) -> Document:
     """Take a document out of the trash."""
-    return Document.model_validate(
-        await service.restore_document(uow.session, user.id, document_id)
-    )
+    document = await service.restore_document(uow.session, Principal.of(user), document_id)
+    return await present_one(uow.session, document)
 
 
 @router.delete(
@@ -52,10 +53,10 @@ async def restore(document_id: uuid.UUID, user: CurrentUser, uow: UnitOfWorkDep)
 )
 async def purge(document_id: uuid.UUID, user: CurrentUser, uow: UnitOfWorkDep) -> None:
     """Delete a trashed document for good: its record now, its files right after."""
-    await service.purge_document(uow.session, uow.jobs, user.id, document_id)
+    await service.purge_document(uow.session, uow.jobs, Principal.of(user), document_id)
 
 
 @router.delete("", operation_id="trash_empty", response_model=Purged, responses=responses(401))
 async def empty(user: CurrentUser, uow: UnitOfWorkDep) -> Purged:
     """Empty your trash now: every trashed document is deleted for good."""
-    return Purged(purged=await service.empty_trash(uow.session, uow.jobs, user.id))
+    return Purged(purged=await service.empty_trash(uow.session, uow.jobs, Principal.of(user)))

@@ -7,6 +7,7 @@ from fastapi import APIRouter, status
 from paless_shared.services import documents as service
 from paless_web.deps import ConfigDep, CurrentUser, StorageDep, UnitOfWorkDep
 from paless_web.problems import responses
+from paless_web.routes.documents import present_one
 from paless_web.schemas import DirectUpload, Document, UploadRequest
 
 router = APIRouter(prefix="/uploads", tags=["uploads"])
@@ -77,5 +78,6 @@ async def complete_upload(
         user.id,
         upload_id,
         max_bytes=config.delivery.max_upload_bytes,
+        language=config.search.search_language,
     )
-    return Document.model_validate(document)
+    return await present_one(uow.session, document)

@@ -1,0 +1,398 @@
+"""API at scale: list, filter and full-text search latency through the real HTTP API at
+10k and 100k documents, with EXPLAIN ANALYZE of the statements behind them.
+
+    uv run python bench/search.py [--sizes 10000 100000] [--requests 200]
+
+Seeds documents straight into Postgres (COPY) with synthetic multi-page text from a
+Zipf-distributed vocabulary (so there are very common and very rare words), tags and
+correspondents; runs the web as a real uvicorn process; times sequential requests over
+one keep-alive connection. Prints a table and writes bench/results/search.json.
+Benchmarks print figures; nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from paless_devstack import (  # noqa: E402
+    create_database,
+    ensure_postgres,
+    ensure_redis,
+    free_port,
+    start_seaweedfs,
+)
+from paless_devstack.s3 import PORT_SPAN  # noqa: E402
+
+RESULTS = REPO / "bench" / "results" / "search.json"
+SYLLABLES = [
+    "ka", "lo", "mi", "ra", "te", "su", "no", "vi", "de", "pa", "zu", "ri", "ol", "an",
+    "er", "is", "ut", "en", "ma", "go", "ba", "fi", "xe", "qu", "ho", "ly", "tr", "ch",
+]  # fmt: skip
+COMMON_WORD = "invoice"  # rank 1 of the vocabulary: in nearly every document
+RARE_WORD_RANK = 15_000
+
+
+def vocabulary(size: int, rng: random.Random) -> list[str]:
+    words: set[str] = {COMMON_WORD, "payment", "contract", "total", "account", "tax"}
+    ordered = [COMMON_WORD, "payment", "contract", "total", "account", "tax"]
+    while len(ordered) < size:
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+        if word not in words:
+            words.add(word)
+            ordered.append(word)
+    return ordered
+
+
+class TextMaker:
+    """Pages of words drawn with Zipf-like frequencies (weight 1/rank)."""
+
+    def __init__(self, rng: random.Random, size: int = 20_000) -> None:
+        self.rng = rng
+        self.words = vocabulary(size, rng)
+        self.cumulative: list[float] = []
+        total = 0.0
+        for rank in range(1, size + 1):
+            total += 1.0 / rank
+            self.cumulative.append(total)
+
+    def page(self, words: int) -> str:
+        chosen = self.rng.choices(self.words, cum_weights=self.cumulative, k=words)
+        lines = [" ".join(chosen[i : i + 12]) for i in range(0, len(chosen), 12)]
+        return "\n".join(lines)
+
+    def document(self) -> tuple[str, str, int]:
+        pages = self.rng.randint(1, 4)
+        body = "\f".join(self.page(self.rng.randint(150, 300)) for _ in range(pages))
+        title = " ".join(self.rng.choices(self.words[:3000], k=self.rng.randint(2, 5))).title()
+        return title, body, pages
+
+
+async def seed(
+    database_url: str,
+    owner: uuid.UUID,
+    count: int,
+    start: int,
+    rng: random.Random,
+    maker: TextMaker,
+    tags: list[uuid.UUID],
+    correspondents: list[uuid.UUID],
+) -> None:
+    """COPY `count` documents (and their tags) owned by `owner`, then index them."""
+    import asyncpg
+
+    plain = database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    connection = await asyncpg.connect(plain)
+    try:
+        base = datetime(2020, 1, 1, tzinfo=UTC)
+        batch = 5000
+        for offset in range(0, count, batch):
+            documents = []
+            links = []
+            for index in range(start + offset, start + min(offset + batch, count)):
+                document_id = uuid.uuid4()
+                title, body, pages = maker.document()
+                added = base + timedelta(minutes=index)
+                documents.append(
+                    (
+                        document_id, owner, title, f"scan-{index}.pdf", "application/pdf",
+                        len(body) * 3, secrets.token_hex(32), pages, body, "ready",
+                        f"originals/{document_id}.pdf", added - timedelta(days=rng.randint(0, 900)),
+                        added, added, 1,
+                        rng.choice(correspondents) if rng.random() < 0.7 else None,
+                    )
+                )  # fmt: skip
+                for tag in rng.sample(tags, rng.choice([0, 1, 1, 2, 3])):
+                    links.append((document_id, tag))
+            await connection.copy_records_to_table(
+                "documents",
+                records=documents,
+                columns=[
+                    "id", "owner_id", "title", "original_filename", "mime_type", "size_bytes",
+                    "sha256", "page_count", "content", "status", "original_key", "created_at",
+                    "added_at", "modified_at", "ingest_attempts", "correspondent_id",
+                ],
+            )  # fmt: skip
+            await connection.copy_records_to_table(
+                "document_tags", records=links, columns=["document_id", "tag_id"]
+            )
+            ids = [row[0] for row in documents]
+            await connection.execute(_refresh_sql(), ids)
+        await connection.execute("VACUUM ANALYZE documents")
+        await connection.execute("VACUUM ANALYZE document_tags")
+    finally:
+        await connection.close()
+
+
+def _refresh_sql() -> str:
+    """The product's index statement (paless_shared.search), for asyncpg."""
+    from paless_shared.search import _REFRESH, SEARCH_CONTENT_CHARS
+
+    sql = str(_REFRESH)
+    return (
+        sql.replace(":language", "'simple'")
+        .replace(":limit", str(SEARCH_CONTENT_CHARS))
+        .replace(":ids", "$1::uuid[]")
+    )
+
+
+async def setup_owner(database_url: str) -> tuple[uuid.UUID, str, list[uuid.UUID], list[uuid.UUID]]:
+    from paless_shared.db import create_engine, create_sessionmaker, unit_of_work
+    from paless_shared.models import Correspondent, Tag
+    from paless_shared.services.auth import create_user
+    from paless_shared.settings import DatabaseSettings
+
+    engine = create_engine(DatabaseSettings(database_url=database_url))  # type: ignore[arg-type]
+    password = secrets.token_urlsafe(12)
+    try:
+        async with unit_of_work(create_sessionmaker(engine)) as session:
+            user = await create_user(session, "bench", password)
+            other = await create_user(session, "someone-else", secrets.token_urlsafe(12))
+            tags = [Tag(owner_id=user.id, name=f"tag-{i}") for i in range(40)]
+            correspondents = [
+                Correspondent(owner_id=user.id, name=f"sender-{i}") for i in range(25)
+            ]
+            session.add_all([*tags, *correspondents, Tag(owner_id=other.id, name="tag-0")])
+            await session.flush()
+            return user.id, password, [t.id for t in tags], [c.id for c in correspondents]
+    finally:
+        await engine.dispose()
+
+
+def start_web(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "paless-web")],
+        env={**env, "PALESS_WEB_PORT": str(port), "PALESS_LOG_LEVEL": "WARNING"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    cut = statistics.quantiles(ordered, n=100, method="inclusive")
+    return {
+        "p50_ms": round(cut[49] * 1000, 2),
+        "p95_ms": round(cut[94] * 1000, 2),
+        "p99_ms": round(cut[98] * 1000, 2),
+        "mean_ms": round(statistics.fmean(ordered) * 1000, 2),
+    }
+
+
+async def measure(base_url: str, password: str, requests: int, tag: uuid.UUID, rare: str,
+                  deep_pages: int) -> dict[str, Any]:  # fmt: skip
+    async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
+        token = (
+            await client.post(
+                "/api/v1/auth/token", data={"username": "bench", "password": password}
+            )
+        ).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        # A cursor deep into the list: walk there once (not timed).
+        cursor = None
+        for _ in range(deep_pages):
+            page = (
+                await client.get("/api/v1/documents", params={"cursor": cursor} if cursor else {},
+                                 headers=headers)
+            ).json()  # fmt: skip
+            cursor = page["next_cursor"]
+        cases: dict[str, dict[str, Any]] = {
+            "list_first_page": {},
+            "list_deep_cursor": {"cursor": cursor},
+            "filter_by_tag": {"tags_all": str(tag)},
+            "q_common_word": {"q": COMMON_WORD},
+            "q_rare_word": {"q": rare},
+            "q_and_filter": {"q": COMMON_WORD, "tags_all": str(tag)},
+        }
+        results: dict[str, Any] = {}
+        for name, params in cases.items():
+            for _ in range(max(5, requests // 10)):  # warm-up
+                response = await client.get("/api/v1/documents", params=params, headers=headers)
+                assert response.status_code == 200, response.text
+            samples = []
+            for _ in range(requests):
+                started = time.perf_counter()
+                response = await client.get("/api/v1/documents", params=params, headers=headers)
+                samples.append(time.perf_counter() - started)
+            body = response.json()
+            first = body["items"][0] if body["items"] else None
+            results[name] = {
+                **percentiles(samples),
+                "items": len(body["items"]),
+                "has_snippet": bool(first and (first.get("search") or {}).get("snippet")),
+            }
+        return results
+
+
+async def explain(database_url: str, owner: uuid.UUID, tag: uuid.UUID, rare: str) -> dict[str, str]:
+    """EXPLAIN ANALYZE of the main statement of each case, captured from the product's
+    own query code."""
+    from sqlalchemy import event
+
+    from paless_shared.access import Principal
+    from paless_shared.db import create_engine, create_sessionmaker
+    from paless_shared.search import DocumentFilter, find_documents
+    from paless_shared.settings import DatabaseSettings
+
+    engine = create_engine(DatabaseSettings(database_url=database_url))  # type: ignore[arg-type]
+    captured: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        captured.append((statement, parameters))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", capture)
+    plans: dict[str, str] = {}
+    cases = {
+        "list_first_page": DocumentFilter(),
+        "filter_by_tag": DocumentFilter(tags_all=[tag]),
+        "q_common_word": DocumentFilter(q=COMMON_WORD),
+        "q_rare_word": DocumentFilter(q=rare),
+        "q_and_filter": DocumentFilter(q=COMMON_WORD, tags_all=[tag]),
+    }
+    try:
+        sessions = create_sessionmaker(engine)
+        for name, filters in cases.items():
+            async with sessions() as session:
+                captured.clear()
+                await find_documents(
+                    session, Principal(owner), filters, language="simple", limit=50
+                )
+                statement, parameters = captured[0]
+                async with engine.connect() as connection:
+                    raw = await connection.get_raw_connection()
+                    driver = raw.driver_connection
+                    assert driver is not None
+                    sql = statement
+                    rows = await driver.fetch("EXPLAIN (ANALYZE, BUFFERS) " + sql, *parameters)
+                plans[name] = "\n".join(row[0] for row in rows)
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", capture)
+        await engine.dispose()
+    return plans
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+
+    rng = random.Random(20261128)
+    maker = TextMaker(rng)
+    rare = maker.words[RARE_WORD_RANK]
+    state = Path(tempfile.mkdtemp(prefix="paless-bench-"))
+    postgres = ensure_postgres(
+        REPO / ".test", "postgresql://postgres@127.0.0.1:5432/postgres", free_port()
+    )
+    redis = ensure_redis(REPO / ".test", "redis://127.0.0.1:6379/0", free_port())
+    secret = secrets.token_hex(16)
+    s3 = start_seaweedfs(
+        state, s3_port=free_port(span=PORT_SPAN), access_key="bench", secret_key=secret,
+        bucket="bench",
+    )  # fmt: skip
+    report: dict[str, Any] = {
+        "benchmark": "search",
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "requests_per_case": args.requests,
+        "page_size": 50,
+        "common_word": COMMON_WORD,
+        "rare_word": rare,
+        "scales": {},
+    }
+    web = None
+    try:
+        plain = asyncio.run(
+            create_database(postgres.url, "paless_bench_search", drop_existing=True)
+        )
+        database_url = plain.replace("postgresql://", "postgresql+asyncpg://", 1)
+        env = dict(os.environ)
+        env.update(
+            {
+                "PALESS_DATABASE_URL": database_url,
+                "PALESS_REDIS_URL": redis.url.rsplit("/", 1)[0] + "/13",
+                "PALESS_S3_ENDPOINT_URL": s3.url,
+                "PALESS_S3_BUCKET": "bench",
+                "PALESS_S3_ACCESS_KEY_ID": "bench",
+                "PALESS_S3_SECRET_ACCESS_KEY": secret,
+            }
+        )
+        os.environ.update(env)
+        from paless_shared.migrate import upgrade
+
+        upgrade(database_url)
+        owner, password, tags, correspondents = asyncio.run(setup_owner(database_url))
+        seeded = 0
+        for size in sorted(args.sizes):
+            started = time.perf_counter()
+            asyncio.run(
+                seed(database_url, owner, size - seeded, seeded, rng, maker, tags, correspondents)
+            )
+            seed_seconds = time.perf_counter() - started
+            seeded = size
+            port = free_port()
+            web = start_web(env, port)
+            base_url = f"http://127.0.0.1:{port}"
+            for _ in range(200):
+                try:
+                    if httpx.get(base_url + "/healthz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            deep = min(200, size // 50 // 2)
+            results = asyncio.run(measure(base_url, password, args.requests, tags[0], rare, deep))
+            web.terminate()
+            web.wait(30)
+            web = None
+            plans = asyncio.run(explain(database_url, owner, tags[0], rare))
+            report["scales"][str(size)] = {
+                "seed_seconds": round(seed_seconds, 1),
+                "deep_cursor_pages": deep,
+                "cases": results,
+                "explain_analyze": plans,
+            }
+            print(f"\n{size} documents (seeded in {seed_seconds:.0f} s)")
+            print(f"{'case':<20}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+            for name, figures in results.items():
+                print(
+                    f"{name:<20}{figures['p50_ms']:>9}{figures['p95_ms']:>9}{figures['p99_ms']:>9}"
+                )
+    finally:
+        if web is not None:
+            web.terminate()
+        s3.stop()
+        redis.stop()
+        postgres.stop()
+
+    sizes = sorted(report["scales"], key=int)
+    if len(sizes) >= 2:
+        small, large = report["scales"][sizes[0]], report["scales"][sizes[-1]]
+        report["ratio_large_vs_small_p95"] = {
+            name: round(large["cases"][name]["p95_ms"] / small["cases"][name]["p95_ms"], 2)
+            for name in large["cases"]
+        }
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"\nwritten to {RESULTS.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()

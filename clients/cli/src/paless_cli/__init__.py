@@ -1,0 +1,1 @@
+"""paless-cli: log in, upload, list, search and download paless documents over HTTP."""

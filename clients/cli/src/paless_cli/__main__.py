@@ -1,0 +1,3 @@
+from paless_cli.main import main
+
+main()

@@ -1,0 +1,193 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.direct_upload import DirectUpload
+from ...models.problem import Problem
+from ...models.upload_request import UploadRequest
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: UploadRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/uploads",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> DirectUpload | Problem | None:
+    if response.status_code == 201:
+        response_201 = DirectUpload.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[DirectUpload | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: UploadRequest,
+) -> Response[DirectUpload | Problem]:
+    """Create Upload
+
+     Start a direct upload: send the file straight to storage, not through the API.
+
+    POST `fields` then the file (as form field `file`) to `url` before `expires_at`,
+    then call `POST /api/v1/uploads/{upload_id}/complete`. Storage refuses files over
+    `max_bytes`.
+
+    Args:
+        body (UploadRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DirectUpload | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: UploadRequest,
+) -> DirectUpload | Problem | None:
+    """Create Upload
+
+     Start a direct upload: send the file straight to storage, not through the API.
+
+    POST `fields` then the file (as form field `file`) to `url` before `expires_at`,
+    then call `POST /api/v1/uploads/{upload_id}/complete`. Storage refuses files over
+    `max_bytes`.
+
+    Args:
+        body (UploadRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DirectUpload | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: UploadRequest,
+) -> Response[DirectUpload | Problem]:
+    """Create Upload
+
+     Start a direct upload: send the file straight to storage, not through the API.
+
+    POST `fields` then the file (as form field `file`) to `url` before `expires_at`,
+    then call `POST /api/v1/uploads/{upload_id}/complete`. Storage refuses files over
+    `max_bytes`.
+
+    Args:
+        body (UploadRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DirectUpload | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: UploadRequest,
+) -> DirectUpload | Problem | None:
+    """Create Upload
+
+     Start a direct upload: send the file straight to storage, not through the API.
+
+    POST `fields` then the file (as form field `file`) to `url` before `expires_at`,
+    then call `POST /api/v1/uploads/{upload_id}/complete`. Storage refuses files over
+    `max_bytes`.
+
+    Args:
+        body (UploadRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DirectUpload | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.user_summary import UserSummary
+
+
+T = TypeVar("T", bound="Group")
+
+
+@_attrs_define
+class Group:
+    """
+    Attributes:
+        id (UUID):
+        name (str):
+        created_at (datetime.datetime):
+        members (list[UserSummary]):
+    """
+
+    id: UUID
+    name: str
+    created_at: datetime.datetime
+    members: list[UserSummary]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = str(self.id)
+
+        name = self.name
+
+        created_at = self.created_at.isoformat()
+
+        members = []
+        for members_item_data in self.members:
+            members_item = members_item_data.to_dict()
+            members.append(members_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "name": name,
+                "created_at": created_at,
+                "members": members,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.user_summary import UserSummary  # noqa: PLC0415
+
+        d = dict(src_dict)
+        id = UUID(d.pop("id"))
+
+        name = d.pop("name")
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        members = []
+        _members = d.pop("members")
+        for members_item_data in _members:
+            members_item = UserSummary.from_dict(members_item_data)
+
+            members.append(members_item)
+
+        group = cls(
+            id=id,
+            name=name,
+            created_at=created_at,
+            members=members,
+        )
+
+        group.additional_properties = d
+        return group
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

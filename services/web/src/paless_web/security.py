@@ -1,0 +1,175 @@
+"""HTTP hardening: security headers on every answer, CORS for configured origins only,
+and limits on the size of request headers and bodies."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.datastructures import MutableHeaders
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from paless_shared.settings import HttpSettings
+from paless_web.problems import problem_response
+
+# Routes that take a body of their own size (checked against PALESS_MAX_UPLOAD_BYTES
+# while streaming it to S3): the general body limit does not apply to them.
+STREAMED_BODY_ROUTES = frozenset({("POST", "/api/v1/documents")})
+
+# The API serves JSON only: nothing may load from it, frame it or run in it.
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+# Swagger UI and ReDoc pages load their scripts and styles from jsDelivr (and ReDoc its
+# fonts from Google and a web worker from a blob), and start with an inline script.
+DOCS_CSP = (
+    "default-src 'none'; "
+    "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+    "font-src https://fonts.gstatic.com; "
+    "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
+    "connect-src 'self'; worker-src blob:; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+COMMON_HEADERS = {
+    "referrer-policy": "no-referrer",
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "cross-origin-resource-policy": "same-origin",
+    "cross-origin-opener-policy": "same-origin",
+}
+HSTS = "max-age=31536000"
+
+
+def route_path(scope: Scope) -> str:
+    """The path without the deployment's root path (PALESS_WEB_ROOT_PATH)."""
+    path: str = scope.get("path", "")
+    root: str = scope.get("root_path", "")
+    if root and path.startswith(root):
+        return path[len(root) :] or "/"
+    return path
+
+
+class SecurityHeadersMiddleware:
+    """Adds the security headers an answer does not set itself; API answers (which
+    carry tokens and private data) are also marked `Cache-Control: no-store`."""
+
+    def __init__(self, app: ASGIApp, *, docs_paths: frozenset[str]) -> None:
+        self.app = app
+        self.docs_paths = docs_paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = route_path(scope)
+        csp = DOCS_CSP if path in self.docs_paths else API_CSP
+        api = path.startswith("/api/")
+        https = scope.get("scheme") == "https"
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", []))
+                headers = MutableHeaders(scope=message)
+                for name, value in COMMON_HEADERS.items():
+                    headers.setdefault(name, value)
+                headers.setdefault("content-security-policy", csp)
+                if api:
+                    headers.setdefault("cache-control", "no-store")
+                if https:
+                    headers.setdefault("strict-transport-security", HSTS)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class RequestLimitsMiddleware:
+    """431 when the request's header lines exceed PALESS_WEB_MAX_HEADER_BYTES; 413 when
+    its body exceeds PALESS_WEB_MAX_BODY_BYTES, by its Content-Length up front or, when
+    sent chunked, as soon as that much has arrived (the body is read before the route
+    runs, which reads at most this much anyway). Streamed upload routes are exempt."""
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_header_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.max_header_bytes = max_header_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = scope.get("headers") or []
+        if sum(len(name) + len(value) + 4 for name, value in headers) > self.max_header_bytes:
+            response = problem_response(
+                431,
+                f"the request's headers exceed {self.max_header_bytes} bytes",
+                slug="headers-too-large",
+            )
+            await response(scope, receive, send)
+            return
+        if (scope.get("method", ""), route_path(scope)) in STREAMED_BODY_ROUTES:
+            await self.app(scope, receive, send)
+            return
+        declared = dict(headers).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+            await self._too_large(scope, receive, send)
+            return
+        body = bytearray()
+        first_other: Message | None = None
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                first_other = message  # the client went away: let the app see it
+                break
+            body += message.get("body", b"")
+            if len(body) > self.max_body_bytes:
+                await self._too_large(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                if first_other is not None:
+                    return first_other
+                return {"type": "http.request", "body": bytes(body), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem_response(
+            413,
+            f"the request body exceeds {self.max_body_bytes} bytes",
+            slug="payload-too-large",
+            title="Payload too large",
+        )
+        response.headers["connection"] = "close"
+        await response(scope, receive, send)
+
+
+def install(app: FastAPI, settings: HttpSettings) -> None:
+    """Add the middlewares, innermost first: limits, then CORS (so a refused request's
+    answer still carries CORS headers a browser can read), then security headers."""
+    app.add_middleware(
+        RequestLimitsMiddleware,
+        max_body_bytes=settings.web_max_body_bytes,
+        max_header_bytes=settings.web_max_header_bytes,
+    )
+    origins = settings.cors_origin_list
+    if origins:
+        # Bearer tokens, not cookies: no credentials mode.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_credentials=False,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Retry-After", "Location", "Content-Disposition"],
+            max_age=600,
+        )
+    docs_paths = {app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url}
+    app.add_middleware(
+        SecurityHeadersMiddleware,
+        docs_paths=frozenset(path for path in docs_paths if path),
+    )
