@@ -32,21 +32,21 @@ def ingest_rows(r: dict[str, Any]) -> list[str]:
     two = r["ratio_worker_pipeline_2_workers_vs_1"]
     two_e2e = r["ratio_end_to_end_2_workers_vs_1"]
     return [
-        f"| 1. Ingest, one worker vs raw pipeline (worker pipeline) | ≥ 0.8× | "
+        f"| 1. Ingest, one worker vs raw pipeline (worker pipeline) | ≥ 0.8x | "
         f"{r['worker_pipeline_1_worker_docs_per_s']:.1f} docs/s, "
         f"{r['worker_pipeline_1_worker_pages_per_s']:.0f} pages/s; {raw} | "
-        f"{pipeline:.2f}× | {verdict(pipeline, 0.8)} |",
-        f"| 1. Ingest, one worker vs raw, end to end (uploads on the same CPUs) | ≥ 0.8× | "
+        f"{pipeline:.2f}x | {verdict(pipeline, 0.8)} |",
+        f"| 1. Ingest, one worker vs raw, end to end (uploads on the same CPUs) | ≥ 0.8x | "
         f"{r['end_to_end_1_worker_docs_per_s']:.1f} docs/s, "
-        f"{r['end_to_end_1_worker_pages_per_s']:.0f} pages/s | {e2e:.2f}× | "
+        f"{r['end_to_end_1_worker_pages_per_s']:.0f} pages/s | {e2e:.2f}x | "
         f"{verdict(e2e, 0.8)} |",
-        f"| 1. Ingest, 2 workers vs 1 (worker pipeline) | ≥ 1.7× | "
+        f"| 1. Ingest, 2 workers vs 1 (worker pipeline) | ≥ 1.7x | "
         f"{r['worker_pipeline_2_workers_docs_per_s']:.1f} vs "
-        f"{r['worker_pipeline_1_worker_docs_per_s']:.1f} docs/s | {two:.2f}× | "
+        f"{r['worker_pipeline_1_worker_docs_per_s']:.1f} docs/s | {two:.2f}x | "
         f"{verdict(two, 1.7)} |",
-        f"| 1. Ingest, 2 workers vs 1, end to end | ≥ 1.7× | "
+        f"| 1. Ingest, 2 workers vs 1, end to end | ≥ 1.7x | "
         f"{r['end_to_end_2_workers_docs_per_s']:.1f} vs "
-        f"{r['end_to_end_1_worker_docs_per_s']:.1f} docs/s | {two_e2e:.2f}× | "
+        f"{r['end_to_end_1_worker_docs_per_s']:.1f} docs/s | {two_e2e:.2f}x | "
         f"{verdict(two_e2e, 1.7)} |",
     ]
 
@@ -56,17 +56,17 @@ def download_rows(r: dict[str, Any]) -> list[str]:
     ratio = r["ratio_rps_subject_vs_baseline"]
     offload = r["offload"]
     return [
-        f"| 2. Download URL vs bare authenticated endpoint | ≥ 0.5× | "
+        f"| 2. Download URL vs bare authenticated endpoint | ≥ 0.5x | "
         f"{s['rps']:.0f} vs {b['rps']:.0f} req/s; p99 {s['p99_ms']:.1f} vs "
-        f"{b['p99_ms']:.1f} ms | {ratio:.2f}× | {verdict(ratio, 0.5)} |",
+        f"{b['p99_ms']:.1f} ms | {ratio:.2f}x | {verdict(ratio, 0.5)} |",
         f"| 2. Presign cost per URL | ~0.5 ms (botocore) | "
-        f"{r['presign_us_per_url']:.0f} µs | – | – |",
+        f"{r['presign_us_per_url']:.0f} µs | - | - |",
         f"| 3. Document bytes sent by web during the download run | 0 | "
         f"{offload['document_bytes_sent_by_web']} B ({offload['web_bytes_sent_per_answer']:.0f}"
-        f" B per answer, headers included; documents {r['document_bytes'] // 1024} KiB) | – | "
+        f" B per answer, headers included; documents {r['document_bytes'] // 1024} KiB) | - | "
         f"{'met' if offload['document_bytes_sent_by_web'] == 0 else '**missed**'} |",
-        f"| 5. Memory: web peak RSS under the download load | – | "
-        f"{r['memory'].get('web_tree_peak_rss_mib', 0):.0f} MiB | – | – |",
+        f"| 5. Memory: web peak RSS under the download load | - | "
+        f"{r['memory'].get('web_tree_peak_rss_mib', 0):.0f} MiB | - | - |",
     ]
 
 
@@ -74,11 +74,11 @@ def memory_rows(r: dict[str, Any]) -> list[str]:
     big = r["big_pdf"]
     children = [v for k, v in big.items() if k.startswith("worker.child")]
     return [
-        f"| 5. Memory: worker ingesting a {big['pages']}-page PDF | – | worker "
+        f"| 5. Memory: worker ingesting a {big['pages']}-page PDF | - | worker "
         f"{big['worker_peak_rss_mib']:.0f} MiB + largest PDF process "
         f"{max(children, default=0):.0f} MiB; whole tree {big['worker_tree_peak_rss_mib']:.0f}"
-        f" MiB (idle {r['idle']['worker_tree_peak_rss_mib']:.0f}) | – | – |",
-        f"| 5. Memory: web during uploads | – | {big['web_peak_rss_mib']:.0f} MiB | – | – |",
+        f" MiB (idle {r['idle']['worker_tree_peak_rss_mib']:.0f}) | - | - |",
+        f"| 5. Memory: web during uploads | - | {big['web_peak_rss_mib']:.0f} MiB | - | - |",
     ]
 
 

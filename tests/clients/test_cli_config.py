@@ -71,7 +71,7 @@ def test_errors_carry_the_problem_title_and_detail() -> None:
 
 
 def test_search_snippets_lose_their_html_but_keep_the_hits() -> None:
-    text = snippet_text("total &lt;due&gt;: <mark>invoice</mark> of <mark>May</mark>")
+    text = snippet_text("total &lt;due&gt;:\f<mark>invoice</mark> of\n<mark>May</mark>")
 
     assert text.plain == "total <due>: invoice of May"
     assert [text.plain[span.start : span.end] for span in text.spans] == ["invoice", "May"]

@@ -520,6 +520,36 @@ async def test_a_patch_that_changes_nothing_is_not_recorded(
     assert await audit_events(db, document_id) == []
 
 
+async def test_history_shows_old_and_new_custom_field_values(
+    client: httpx.AsyncClient, account: Account, stored: StoredDocuments
+) -> None:
+    count = await create_id(client, account, "custom_fields", name="Count", data_type="integer")
+    document_id = await stored.add(account, "Scan", fields={count: {"value_int": 1}})
+
+    response = await patch(
+        client, account, document_id, custom_fields=[{"field": count, "value": 2}]
+    )
+    history = await client.get(f"/api/v1/documents/{document_id}/history", headers=account.headers)
+
+    assert response.status_code == 200, response.text
+    (event,) = history.json()["items"]
+    assert event["details"] == {"changes": {"custom_fields": [{"Count": 1}, {"Count": 2}]}}
+
+
+async def test_setting_the_same_custom_field_values_again_is_not_recorded(
+    client: httpx.AsyncClient, account: Account, stored: StoredDocuments, db: Any
+) -> None:
+    count = await create_id(client, account, "custom_fields", name="Count", data_type="integer")
+    document_id = await stored.add(account, "Scan", fields={count: {"value_int": 1}})
+
+    response = await patch(
+        client, account, document_id, custom_fields=[{"field": count, "value": 1}]
+    )
+
+    assert response.status_code == 200, response.text
+    assert await audit_events(db, document_id) == []
+
+
 async def test_a_refused_patch_leaves_no_history(
     client: httpx.AsyncClient, account: Account, stored: StoredDocuments, db: Any
 ) -> None:
@@ -720,6 +750,23 @@ async def test_bulk_set_custom_field(
     for document_id in (with_value, without):
         value = (await stored.field_values(document_id))[total]
         assert (value.value_monetary, value.value_currency) == (Decimal("9.90"), "EUR")
+
+
+async def test_bulk_set_custom_field_counts_only_documents_that_changed(
+    client: httpx.AsyncClient, account: Account, stored: StoredDocuments, db: Any
+) -> None:
+    count = await create_id(client, account, "custom_fields", name="Count", data_type="integer")
+    already = await stored.add(account, "Already", fields={count: {"value_int": 2}})
+    other = await stored.add(account, "Other", fields={count: {"value_int": 1}})
+
+    response = await bulk(
+        client, account, [already, other], "set_custom_field", field=count, value=2
+    )
+
+    assert response.status_code == 200, response.text
+    assert (await stored.field_values(other))[count].value_int == 2
+    assert response.json() == {"changed": 1}
+    assert await audit_events(db, already) == []
 
 
 async def test_bulk_set_custom_field_with_an_invalid_value_changes_nothing(

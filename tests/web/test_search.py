@@ -402,6 +402,26 @@ async def test_title_outranks_notes_which_outrank_the_text(
     assert scores[0] > scores[1] > scores[2] > 0
 
 
+async def test_search_scores_do_not_depend_on_the_sort_order(
+    client: httpx.AsyncClient, account: Account, stored: StoredDocuments
+) -> None:
+    """`search.score` is the relevance of a search result, whatever it is sorted by."""
+    in_title = await stored.add(account, "Electricity bill", "for march")
+    await stored.add(account, "Zebra", "the electricity")
+
+    by_relevance = await search(client, account, q="electricity")
+    by_title = await search(client, account, q="electricity", sort="title")
+    similar_by_date = await search(client, account, title_like="electricity bill", sort="-added")
+
+    relevance = {item["id"]: item["search"]["score"] for item in by_relevance["items"]}
+    assert {item["id"]: item["search"]["score"] for item in by_title["items"]} == relevance
+    assert relevance[in_title] > 0
+    (similar,) = similar_by_date["items"]
+    assert similar["id"] == in_title
+    assert similar["search"] is not None
+    assert similar["search"]["score"] == 1.0
+
+
 async def test_without_q_results_carry_no_search_hit(
     client: httpx.AsyncClient, corpus: Corpus
 ) -> None:

@@ -34,7 +34,6 @@ async def test_inbox_tags_at_upload_then_matching_rules_after_ingest(
     client: httpx.AsyncClient,
     account: Account,
     make_account: Any,
-    uploaded: Any,
     run_worker: Any,
     documents: DocumentRows,
     db: Any,

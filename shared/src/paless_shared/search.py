@@ -25,6 +25,7 @@ from sqlalchemy import (
     Float,
     Select,
     and_,
+    any_,
     cast,
     exists,
     func,
@@ -235,8 +236,12 @@ def _field_condition(custom_field: CustomField, condition: FieldCondition) -> Co
     )
     operator = condition.operator
     if operator is FieldOperator.exists:
+        if condition.value.lower() not in ("true", "false"):
+            raise InvalidInput(
+                f"custom_field: `exists` takes true or false, not {condition.value!r}"
+            )
         present = exists().where(base, column.is_not(None))
-        return present if condition.value.lower() != "false" else ~present
+        return present if condition.value.lower() == "true" else ~present
     value = _condition_value(custom_field, condition)
     data_type = custom_field.data_type
     text_like = data_type in (
@@ -247,7 +252,7 @@ def _field_condition(custom_field: CustomField, condition: FieldCondition) -> Co
     )
     if operator is FieldOperator.contains:
         if data_type is CustomFieldType.documentlink:
-            return exists().where(base, column.any(value))
+            return exists().where(base, value == any_(column))
         if not text_like:
             raise InvalidInput(
                 f"custom_field: `contains` applies to text fields; {custom_field.name!r} "
@@ -257,7 +262,7 @@ def _field_condition(custom_field: CustomField, condition: FieldCondition) -> Co
         return exists().where(base, column.ilike(f"%{escaped}%", escape="\\"))
     if operator is FieldOperator.eq:
         if data_type is CustomFieldType.documentlink:
-            return exists().where(base, column.any(value))
+            return exists().where(base, value == any_(column))
         return exists().where(base, column == value)
     if data_type in (CustomFieldType.boolean, CustomFieldType.documentlink):
         raise InvalidInput(
@@ -404,35 +409,45 @@ async def find_documents(
     hits: dict[uuid.UUID, SearchHit] = {}
     if score is not None:
         hits = {row[0].id: SearchHit(score=float(row.sort_key)) for row in page}
-    if query is not None and documents:
-        for document_id, snippet in await _snippets(
-            session, [document.id for document in documents], filters.q or "", language
+    if (filters.q or filters.title_like) and documents:
+        # Snippets, and scores when the page is sorted by something else, for the
+        # page's rows only.
+        for document_id, snippet, rank in await _page_hits(
+            session, [document.id for document in documents], filters, language
         ):
-            hit = hits.setdefault(document_id, SearchHit(score=0.0))
+            hit = hits.setdefault(document_id, SearchHit(score=rank))
             hit.snippet = snippet
     return Found(documents=documents, hits=hits, next_cursor=next_cursor)
 
 
-async def _snippets(
-    session: AsyncSession, ids: list[uuid.UUID], q: str, language: str
-) -> list[tuple[uuid.UUID, str | None]]:
-    """A highlighted excerpt of each document's text around the hits (HTML: the text
-    escaped, hits in <mark>), or of its title when the text has none."""
+async def _page_hits(
+    session: AsyncSession, ids: list[uuid.UUID], filters: DocumentFilter, language: str
+) -> list[tuple[uuid.UUID, str | None, float]]:
+    """For each document: a highlighted excerpt of its text around the hits (HTML: the
+    text escaped, hits in <mark>; of the title when the text has none) when searching
+    with `q`, and its score (the same as relevance ordering uses)."""
     config = regconfig(language)
-    query = func.websearch_to_tsquery(config, q)
-    source = func.left(func.coalesce(Document.content, ""), SNIPPET_SOURCE_CHARS)
-    result = await session.execute(
-        select(
-            Document.id,
+    columns: list[Any] = [Document.id]
+    if filters.q:
+        query = func.websearch_to_tsquery(config, filters.q)
+        source = func.left(func.coalesce(Document.content, ""), SNIPPET_SOURCE_CHARS)
+        columns += [
             func.ts_headline(config, source, query, _HEADLINE_OPTIONS),
             func.ts_headline(config, Document.title, query, _HEADLINE_OPTIONS),
-        ).where(Document.id.in_(ids))
-    )
-    snippets = []
-    for document_id, from_text, from_title in result:
+            cast(func.ts_rank(Document.search_vector, query), Float),
+        ]
+    else:
+        columns += [
+            literal(None),
+            literal(None),
+            cast(func.word_similarity(filters.title_like, Document.title), Float),
+        ]
+    result = await session.execute(select(*columns).where(Document.id.in_(ids)))
+    hits = []
+    for document_id, from_text, from_title, rank in result:
         chosen = from_text if from_text and _START in from_text else from_title
-        snippets.append((document_id, _mark(chosen) if chosen else None))
-    return snippets
+        hits.append((document_id, _mark(chosen) if chosen else None, float(rank)))
+    return hits
 
 
 def _mark(headline: str) -> str:

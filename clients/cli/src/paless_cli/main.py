@@ -64,7 +64,9 @@ def snippet_text(snippet: str) -> Text:
     """The API's HTML snippet (escaped text, hits in <mark>) as terminal text."""
     text = Text()
     for index, part in enumerate(re.split(r"</?mark>", snippet)):
-        text.append(html.unescape(part), style="bold yellow" if index % 2 else "")
+        # Pages are separated by form feeds, lines by newlines: one line here.
+        flat = re.sub(r"\s+", " ", html.unescape(part))
+        text.append(flat, style="bold yellow" if index % 2 else "")
     return text
 
 

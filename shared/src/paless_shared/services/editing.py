@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import AnyUrl, TypeAdapter, ValidationError
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -419,17 +419,26 @@ async def _replace_field_values(
     for field_id, value in by_field.items():
         columns = await coerce_value(session, principal, fields[field_id], value)
         rows.append({"document_id": document.id, "field_id": field_id, **columns})
+    before = await _field_values(session, document.id)
     await session.execute(
         delete(CustomFieldValue).where(CustomFieldValue.document_id == document.id)
     )
     if rows:
         await session.execute(insert(CustomFieldValue).values(rows))
-    return {
-        "custom_fields": [
-            None,
-            {fields[field_id].name: _shown(by_field[field_id]) for field_id in by_field},
-        ]
-    }
+    after = await _field_values(session, document.id)
+    if before == after:
+        return {}
+    return {"custom_fields": [before, after]}
+
+
+async def _field_values(session: AsyncSession, document_id: uuid.UUID) -> dict[str, Any]:
+    """{field name: value as the API shows it} of one document."""
+    result = await session.execute(
+        select(CustomFieldValue, CustomField)
+        .join(CustomField, CustomField.id == CustomFieldValue.field_id)
+        .where(CustomFieldValue.document_id == document_id)
+    )
+    return {custom_field.name: field_value(custom_field, row) for row, custom_field in result.all()}
 
 
 async def _fields(
@@ -501,13 +510,18 @@ async def bulk_edit(
         statement = insert(CustomFieldValue).values(
             [{"document_id": d, "field_id": operation.target, **columns} for d in ids]
         )
-        await session.execute(
+        table = CustomFieldValue.__table__
+        result = await session.execute(
             statement.on_conflict_do_update(
                 index_elements=[CustomFieldValue.document_id, CustomFieldValue.field_id],
                 set_={key: statement.excluded[key] for key in columns},
-            )
+                # Only rows whose value differs count as changed (and are rewritten).
+                where=or_(
+                    *(table.c[key].is_distinct_from(statement.excluded[key]) for key in columns)
+                ),
+            ).returning(CustomFieldValue.document_id)
         )
-        changed = set(ids)
+        changed = set(result.scalars())
     elif kind == "delete":
         from paless_shared.services.documents import trash_documents
 
@@ -669,7 +683,3 @@ async def apply_matches(session: AsyncSession, document: Document, found: Matche
     if document.document_type_id is None and found.document_type is not None:
         document.document_type_id = found.document_type
     await session.flush()
-
-
-async def count_documents(session: AsyncSession) -> int:
-    return int((await session.execute(select(func.count()).select_from(Document))).scalar_one())

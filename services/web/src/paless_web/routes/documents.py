@@ -238,7 +238,9 @@ async def present(
             DocumentSummary.model_validate(document).model_copy(
                 update={
                     "tags": extra.tags,
-                    "custom_fields": extra.custom_fields,
+                    "custom_fields": [
+                        CustomFieldValue.model_validate(value) for value in extra.custom_fields
+                    ],
                     "search": SearchHitOut(score=hit.score, snippet=hit.snippet) if hit else None,
                 }
             )
