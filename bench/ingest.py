@@ -2,17 +2,18 @@
 the same run with the raw pipeline on the same files in one process (SHA-256, pypdf text
 of every page, pypdfium2 page-1 thumbnail).
 
-    uv run python bench/ingest.py [--documents 40] [--pages 10]
+    uv run python bench/ingest.py [--documents 100] [--pages 10]
 
 Two figures per worker count (1 and 2 `paless-worker` processes, each with one PDF
 process and the default concurrency):
 
 - end to end: the clock runs from the first upload to the last document `ready`, with
   the uploads (web in this process) competing for the same 2 CPUs as the workers;
-- worker pipeline: every document is uploaded first, then the workers start; the
-  figure is documents over the span from the first ingest task's start to the last
-  one's finish, as Postgres recorded them (so worker start-up is not counted). This
-  is the one "per worker process" compares with the raw pipeline.
+- worker pipeline: every document is uploaded first (its job held in another queue),
+  then all the jobs are handed to the idle workers at once; the figure is documents
+  over the span from the first ingest task's start to the last one's finish, as
+  Postgres recorded them. This is the one "per worker process" compares with the
+  raw pipeline: nothing else runs on the CPUs meanwhile.
 
 The raw pipeline runs three times, around and between the others, and its median
 counts, so that load from neighbours on a shared machine falls on both sides.
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import io
 import os
@@ -35,6 +37,7 @@ import time
 from pathlib import Path
 
 import httpx
+import psutil
 import pypdfium2 as pdfium
 from pypdf import PdfReader
 from sqlalchemy import text
@@ -67,9 +70,14 @@ def sample_pdf(index: int, pages: int) -> bytes:
     return text_pdf(*lines)
 
 
+HOLD_QUEUE = "paless:bench-hold"
+RAW_CPU: list[float] = []  # CPU seconds of each raw_pipeline run
+
+
 def raw_pipeline(files: list[bytes]) -> float:
     """Seconds for the same work the worker does, in one process, no network."""
     started = time.perf_counter()
+    cpu_started = time.process_time()
     for content in files:
         hashlib.sha256(content).hexdigest()
         reader = PdfReader(io.BytesIO(content))
@@ -79,6 +87,7 @@ def raw_pipeline(files: list[bytes]) -> float:
         image = page.render(scale=400 / page.get_width()).to_pil()
         image.save(io.BytesIO(), format="WEBP", quality=80)
         document.close()
+    RAW_CPU.append(time.process_time() - cpu_started)
     return time.perf_counter() - started
 
 
@@ -115,14 +124,15 @@ async def run_ingest(
 ) -> dict[str, float]:
     """Ingest `files` with `workers` worker processes (each with one PDF process).
 
-    prefill=False: workers are up first; seconds from the first upload to the last
-    document `ready`. prefill=True: every file is uploaded first, then the workers
-    start; seconds from the first ingest task's start to the last one's finish."""
+    The workers are up and idle first. prefill=False: seconds from the first upload to
+    the last document `ready`. prefill=True: the uploads' jobs go to a queue nobody
+    reads, and are moved to the workers' queue all at once when every file is in;
+    seconds from the first ingest task's start to the last one's finish."""
     from redis.asyncio import Redis
 
     from paless_shared.db import create_engine, create_sessionmaker, unit_of_work
     from paless_shared.services.auth import create_user
-    from paless_shared.settings import DatabaseSettings, load
+    from paless_shared.settings import DatabaseSettings, RedisSettings, load
     from paless_web.app import create_app
 
     engine = create_engine(load(DatabaseSettings))
@@ -137,11 +147,13 @@ async def run_ingest(
     processes: list[subprocess.Popen[bytes]] = []
     memory: PeakMemory | None = None
     try:
-        if not prefill:
-            processes = start_workers(workers, env)
-            await wait_workers_ready(env, workers)
-            memory = PeakMemory({f"worker{n}": p.pid for n, p in enumerate(processes)})
-            memory.__enter__()
+        processes = start_workers(workers, env)
+        await wait_workers_ready(env, workers)
+        memory = PeakMemory({f"worker{n}": p.pid for n, p in enumerate(processes)})
+        memory.__enter__()
+        cpu_before = cpu_seconds(processes)
+        if prefill:
+            os.environ["PALESS_QUEUE_NAME"] = HOLD_QUEUE  # read by the app's lifespan
         app = create_app()
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
@@ -166,9 +178,13 @@ async def run_ingest(
 
                 ids = await asyncio.gather(*(send(i, c) for i, c in enumerate(files)))
         if prefill:
-            processes = start_workers(workers, env)
-            memory = PeakMemory({f"worker{n}": p.pid for n, p in enumerate(processes)})
-            memory.__enter__()
+            del os.environ["PALESS_QUEUE_NAME"]
+            redis = Redis.from_url(env["PALESS_REDIS_URL"])
+            queue = load(RedisSettings).queue_name
+            # arq's queue is a sorted set of job ids; the jobs themselves are keyed by id.
+            await redis.zunionstore(queue, [queue, HOLD_QUEUE])
+            await redis.delete(HOLD_QUEUE)
+            await redis.aclose()
         while True:
             async with sessions() as session:
                 left = await session.scalar(
@@ -183,9 +199,14 @@ async def run_ingest(
             await asyncio.sleep(0.02)
         elapsed = time.perf_counter() - started
         async with sessions() as session:
-            failed = await session.scalar(
-                text("SELECT count(*) FROM documents WHERE id = ANY(:ids) AND status = 'failed'"),
-                {"ids": ids},
+            failed = list(
+                await session.scalars(
+                    text(
+                        "SELECT failure_reason FROM documents "
+                        "WHERE id = ANY(:ids) AND status = 'failed'"
+                    ),
+                    {"ids": ids},
+                )
             )
             span = await session.scalar(
                 text(
@@ -194,22 +215,43 @@ async def run_ingest(
                 ),
                 {"ids": ids},
             )
-        assert failed == 0, f"{failed} documents failed"
+        assert not failed, f"{len(failed)} documents failed: {failed}"
+        cpu_after = cpu_seconds(processes)
+        used = {role: cpu_after[role] - cpu_before[role] for role in cpu_before}
     finally:
         if memory is not None:
             memory.__exit__(None, None, None)
         for process in processes:
             process.terminate()
         for process in processes:
-            process.wait(30)
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
         await engine.dispose()
     peak = max(memory.tree_peak_kb.values()) / 1024 if memory else 0.0
-    return {"seconds": float(span) if prefill else elapsed, "worker_tree_peak_rss_mib": peak}
+    result = {"seconds": float(span) if prefill else elapsed, "worker_tree_peak_rss_mib": peak}
+    result |= {f"{role}_cpu_ms_per_doc": 1000 * cpu / len(files) for role, cpu in used.items()}
+    return result
+
+
+def cpu_seconds(workers: list[subprocess.Popen[bytes]]) -> dict[str, float]:
+    """CPU time (user + system) so far of the worker processes and of their children
+    (the PDF processes), each group summed."""
+    totals = {"worker_main": 0.0, "pdf_processes": 0.0}
+    for worker in workers:
+        root = psutil.Process(worker.pid)
+        totals["worker_main"] += sum(root.cpu_times()[:2])
+        for child in root.children(recursive=True):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                totals["pdf_processes"] += sum(child.cpu_times()[:2])
+    return totals
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--documents", type=int, default=40)
+    parser.add_argument("--documents", type=int, default=100)
     parser.add_argument("--pages", type=int, default=10)
     args = parser.parse_args()
 
@@ -254,6 +296,17 @@ def main() -> None:
         "ratio_worker_pipeline_2_workers_vs_1": runs["worker_pipeline_1_worker"]["seconds"]
         / runs["worker_pipeline_2_worker"]["seconds"],
         "targets": {"per_worker_vs_raw": 0.8, "two_workers_vs_one": 1.7},
+        # Where the CPU goes, per document (hardly moved by a neighbour's load, unlike
+        # the rates): the raw pipeline, then the workers' main and PDF processes.
+        "cpu_ms_per_doc": {
+            "raw_pipeline": 1000 * statistics.median(RAW_CPU[1:]) / args.documents,
+            **{
+                f"{name}.{key.removesuffix('_cpu_ms_per_doc')}": value
+                for name, run in runs.items()
+                for key, value in run.items()
+                if key.endswith("_cpu_ms_per_doc")
+            },
+        },
         "worker_tree_peak_rss_mib": {
             name: run["worker_tree_peak_rss_mib"] for name, run in runs.items()
         },

@@ -95,6 +95,13 @@ def table() -> str:
         found = load(name)
         rows += render(found) if found else [f"| {name} | | not run yet | | |"]
     rows.append("| 4. API at scale | see [API at scale](#4-api-at-scale) | | | |")
+    loads = [
+        f"{name} {found['machine']['load_average_1m_at_end']:.1f}"
+        for name in ("ingest", "download", "memory")
+        if (found := load(name)) and "load_average_1m_at_end" in found.get("machine", {})
+    ]
+    if loads:
+        rows += ["", f"Load average (1 min) at the end of each run: {', '.join(loads)}."]
     return "\n".join(rows)
 
 

@@ -4,10 +4,12 @@ Every operation that takes an object id (read from the app's OpenAPI at collecti
 a new route fails here until it has a case) is called by seven kinds of caller: the
 object's owner, a user granted view, a user granted change, a member of a group granted
 change, an unrelated user, no one (no token) and an admin. The answer must be the one
-the case table gives, and a refused call must leave Postgres exactly as it was.
+the case table gives (and one the OpenAPI document lists), and a refused call must
+leave Postgres exactly as it was.
 
-Then the lists: what a user was granted is exactly what they see, in every list,
-search and autocomplete, and a cursor walks each visible document exactly once.
+Then group grants and edits by someone who may not see everything on a document; and
+the lists: what a user was granted is exactly what they see, in every list, search and
+autocomplete, and a cursor walks each visible document exactly once.
 
 Speed: emptying the tables before each of these ~400 short tests would take longer
 than the tests themselves, so this module empties them once (its own `clean_state`)
@@ -36,6 +38,7 @@ from paless_shared.models import (
     Correspondent,
     CustomField,
     CustomFieldType,
+    CustomFieldValue,
     Document,
     DocumentStatus,
     DocumentType,
@@ -50,6 +53,7 @@ from paless_shared.models import (
     TaskStatus,
     Upload,
     User,
+    document_tags,
 )
 from paless_shared.security import hash_token, new_token_secret
 from paless_shared.services.auth import issue_token
@@ -62,17 +66,13 @@ ROLES = ("owner", "viewer", "changer", "group_member", "stranger", "anonymous", 
 METHODS = {"get", "put", "post", "delete", "patch"}
 
 
-def _operations_with_an_object_id() -> list[tuple[str, str]]:
-    spec = create_app().openapi()
-    return sorted(
-        (method.upper(), path)
-        for path, item in spec["paths"].items()
-        for method, op in item.items()
-        if method in METHODS and any(p["in"] == "path" for p in op.get("parameters", []))
-    )
-
-
-ID_OPERATIONS = _operations_with_an_object_id()
+SPEC = create_app().openapi()
+ID_OPERATIONS = sorted(
+    (method.upper(), path)
+    for path, item in SPEC["paths"].items()
+    for method, op in item.items()
+    if method in METHODS and any(p["in"] == "path" for p in op.get("parameters", []))
+)
 
 
 @pytest.fixture(scope="module")
@@ -464,6 +464,24 @@ def test_every_case_is_an_operation_the_app_serves() -> None:
 
 
 @pytest.mark.parametrize(
+    "operation", ID_OPERATIONS, ids=[f"{method} {path}" for method, path in ID_OPERATIONS]
+)
+def test_every_answer_in_the_table_is_documented(operation: tuple[str, str]) -> None:
+    """A client generated from the OpenAPI document knows every answer it can get."""
+    case = CASES.get(operation)
+    if case is None:
+        pytest.fail(f"{operation[0]} {operation[1]} has no isolation case: add one to CASES")
+    method, path = operation
+    documented = set(SPEC["paths"][path][method.lower()]["responses"])
+
+    undocumented = {
+        role: status for role, status in case.expect.items() if str(status) not in documented
+    }
+
+    assert not undocumented, f"answered but not in the OpenAPI responses: {undocumented}"
+
+
+@pytest.mark.parametrize(
     ("operation", "role"),
     [(operation, role) for operation in ID_OPERATIONS for role in ROLES],
     ids=[f"{method} {path} as {role}" for method, path in ID_OPERATIONS for role in ROLES],
@@ -581,6 +599,66 @@ async def test_bulk_edit_by_a_changer_applies(client: httpx.AsyncClient, world: 
 
     assert response.status_code == 200, response.text
     assert response.json() == {"changed": 1}
+
+
+async def add_private_tag_and_field(world: World) -> tuple[uuid.UUID, uuid.UUID]:
+    """A tag and a custom field of the owner's granted to no one, both set on the
+    world's document."""
+    tag_id, field_id = uuid.uuid4(), uuid.uuid4()
+    async with world.db() as session:
+        session.add(Tag(id=tag_id, owner_id=world.ids["owner"], name="private"))
+        session.add(
+            CustomField(
+                id=field_id,
+                owner_id=world.ids["owner"],
+                name="private note",
+                data_type=CustomFieldType.string,
+            )
+        )
+        await session.flush()
+        await session.execute(
+            insert(document_tags).values(document_id=world.ids["document"], tag_id=tag_id)
+        )
+        session.add(
+            CustomFieldValue(document_id=world.ids["document"], field_id=field_id, value_text="v")
+        )
+        await session.commit()
+    return tag_id, field_id
+
+
+async def test_a_changer_setting_tags_keeps_the_tags_they_may_not_see(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    private_tag, _ = await add_private_tag_and_field(world)
+    url = f"/api/v1/documents/{world.ids['document']}"
+
+    response = await client.patch(
+        url, headers=world.headers("changer"), json={"tags": [str(world.ids["tag"])]}
+    )
+
+    assert response.status_code == 200, response.text
+    tags = (await client.get(url, headers=world.headers("owner"))).json()["tags"]
+    assert sorted(tags) == sorted([str(world.ids["tag"]), str(private_tag)])
+
+
+async def test_a_changer_setting_custom_fields_keeps_the_values_they_may_not_see(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    _, private_field = await add_private_tag_and_field(world)
+    url = f"/api/v1/documents/{world.ids['document']}"
+
+    response = await client.patch(
+        url,
+        headers=world.headers("changer"),
+        json={"custom_fields": [{"field": str(world.ids["custom_field"]), "value": 7}]},
+    )
+
+    assert response.status_code == 200, response.text
+    fields = (await client.get(url, headers=world.headers("owner"))).json()["custom_fields"]
+    assert {(f["field"], f["value"]) for f in fields} == {
+        (str(world.ids["custom_field"]), 7),
+        (str(private_field), "v"),
+    }
 
 
 # --- lists: what was granted, and nothing else ---------------------------------------

@@ -3,6 +3,11 @@ every operation, in-process over ASGI with the app's lifespan (real Postgres, Re
 SeaweedFS), as a user who owns documents, tags and the rest. No answer may be a server
 error, and every answer must be one the document declares, in the shape it declares.
 
+Schemathesis generates and checks; the requests go through httpx to one app kept
+running for the module in an event loop of its own (schemathesis' own ASGI client
+would restart the app's lifespan, and so its database, Redis and S3 clients, for
+every test).
+
 Some examples aim at the user's real objects (a random UUID only ever finds nothing),
 so the successful answers are checked too. Bounded and derandomized: the same requests
 on every run. Tables are emptied once for the module, not before each test: each test
@@ -17,19 +22,22 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
+import requests
 import schemathesis
+from anyio.from_thread import BlockingPortal, start_blocking_portal
 from arq import ArqRedis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
-from schemathesis.python import asgi
 from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
@@ -66,7 +74,9 @@ OPERATIONS = [
     if method in METHODS
 ]
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
-EXAMPLES = 6
+BASE_URL = "http://paless.test"
+REQUEST_ARGUMENTS = ("method", "url", "headers", "params", "cookies", "files", "data", "json")
+EXAMPLES = 8
 
 
 @pytest.fixture(scope="module")
@@ -85,13 +95,48 @@ def clean_state(emptied_once: None) -> None:
 
 
 @pytest.fixture(scope="module")
-def schema(servers: Any) -> Iterator[Any]:
-    """The app's schema, with the app running in schemathesis' ASGI event loop (its
-    lifespan opens the database, Redis and S3 clients there, once)."""
+def schema() -> Any:
+    return schemathesis.openapi.from_dict(create_app().openapi())
+
+
+@asynccontextmanager
+async def running() -> AsyncIterator[httpx.AsyncClient]:
+    """The app with its lifespan, and a client that gets a crash as the 500 the app
+    answers (for schemathesis to report with a reproducer), not as an exception."""
     app = create_app()
-    loaded = schemathesis.openapi.from_asgi("/openapi.json", app)
-    yield loaded
-    asgi.shutdown_lifespans()
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
+            yield client
+
+
+@pytest.fixture(scope="module")
+def app(servers: Any) -> Iterator[tuple[BlockingPortal, httpx.AsyncClient]]:
+    """The app, running in an event loop thread, and a client in that loop."""
+    with (
+        start_blocking_portal() as portal,
+        portal.wrap_async_context_manager(running()) as client,
+    ):
+        yield portal, client
+
+
+def send(
+    app: tuple[BlockingPortal, httpx.AsyncClient], case: Any, headers: dict[str, str]
+) -> httpx.Response:
+    """The request schemathesis serialized for the case, byte for byte."""
+    portal, client = app
+    kwargs = case.as_transport_kwargs(base_url=BASE_URL, headers=headers)
+    prepared = requests.Request(
+        **{key: kwargs[key] for key in REQUEST_ARGUMENTS if key in kwargs}
+    ).prepare()
+
+    async def call() -> httpx.Response:
+        assert prepared.method is not None and prepared.url is not None
+        return await client.request(
+            prepared.method, prepared.url, headers=dict(prepared.headers), content=prepared.body
+        )
+
+    return portal.call(call)
 
 
 @dataclass
@@ -228,7 +273,11 @@ def _token_for(path: str, seeded: Seeded) -> str:
     ("method", "path"), OPERATIONS, ids=[f"{method} {path}" for method, path in OPERATIONS]
 )
 def test_operation_conforms_to_the_openapi_document(
-    schema: Any, seeded: Seeded, method: str, path: str
+    schema: Any,
+    app: tuple[BlockingPortal, httpx.AsyncClient],
+    seeded: Seeded,
+    method: str,
+    path: str,
 ) -> None:
     operation = schema[path][method]
     headers = {"Authorization": f"Bearer {_token_for(path, seeded)}"}
@@ -249,8 +298,91 @@ def test_operation_conforms_to_the_openapi_document(
     def check(case: Any, aim_at_real_objects: bool) -> None:
         if aim_at_real_objects and known:
             case.path_parameters = {**(case.path_parameters or {}), **known}
-        with asgi.get_client(schema.app) as client:
-            response = case.call(session=client, headers=headers)
+        response = send(app, case, headers)
         case.validate_response(response, checks=CHECKS, headers=headers)
 
     check()
+
+
+# --- what the fuzzing found, pinned: each is a request the API should refuse (422) -----
+
+
+def call(
+    app: tuple[BlockingPortal, httpx.AsyncClient], method: str, url: str, **kwargs: Any
+) -> httpx.Response:
+    portal, client = app
+
+    async def request() -> httpx.Response:
+        return await client.request(method, url, **kwargs)
+
+    return portal.call(request)
+
+
+def assert_refused_as_invalid(response: httpx.Response) -> None:
+    assert response.status_code == 422, f"{response.status_code}: {response.text[:300]}"
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize("kind", ["tags", "correspondents", "document_types"])
+def test_an_explicit_null_matching_algorithm_is_refused_not_a_crash(
+    app: tuple[BlockingPortal, httpx.AsyncClient], seeded: Seeded, kind: str
+) -> None:
+    object_id = seeded.ids[f"{kind.removesuffix('s')}_id"]
+
+    response = call(
+        app,
+        "PATCH",
+        f"/api/v1/{kind}/{object_id}",
+        headers={"Authorization": f"Bearer {seeded.owner_token}"},
+        json={"matching_algorithm": None},
+    )
+
+    assert_refused_as_invalid(response)
+
+
+@pytest.mark.parametrize("field", ["name", "match", "is_insensitive", "color", "is_inbox"])
+def test_an_explicit_null_for_a_field_that_cannot_be_empty_is_422_not_a_name_conflict(
+    app: tuple[BlockingPortal, httpx.AsyncClient], seeded: Seeded, field: str
+) -> None:
+    response = call(
+        app,
+        "PATCH",
+        f"/api/v1/tags/{seeded.ids['tag_id']}",
+        headers={"Authorization": f"Bearer {seeded.owner_token}"},
+        json={field: None},
+    )
+
+    assert_refused_as_invalid(response)
+
+
+NUL = "a\x00b"
+NUL_REQUESTS = {
+    "tag name": ("POST", "/api/v1/tags", {"json": {"name": NUL}}),
+    "document title": ("PATCH", "/api/v1/documents/{document_id}", {"json": {"title": NUL}}),
+    "note": ("POST", "/api/v1/documents/{document_id}/notes", {"json": {"text": NUL}}),
+    "token name": ("POST", "/api/v1/tokens", {"json": {"name": NUL}}),
+    "group name": ("POST", "/api/v1/groups", {"json": {"name": NUL}}),
+    "login": ("POST", "/api/v1/auth/token", {"json": {"username": NUL, "password": "x"}}),
+    "search": ("GET", "/api/v1/documents", {"params": {"q": NUL}}),
+    "tag filter": ("GET", "/api/v1/tags", {"params": {"name_contains": NUL}}),
+    "autocomplete": ("GET", "/api/v1/autocomplete", {"params": {"term": NUL}}),
+}
+
+
+@pytest.mark.parametrize("what", list(NUL_REQUESTS))
+def test_a_nul_character_is_refused_not_a_crash(
+    app: tuple[BlockingPortal, httpx.AsyncClient], seeded: Seeded, what: str
+) -> None:
+    """Postgres cannot store U+0000 in text: the API must say so (422), not fail (500)."""
+    method, path, kwargs = NUL_REQUESTS[what]
+    token = seeded.admin_token if "groups" in path else seeded.owner_token
+
+    response = call(
+        app,
+        method,
+        path.replace("{document_id}", seeded.ids["document_id"]),
+        headers={"Authorization": f"Bearer {token}"},
+        **kwargs,
+    )
+
+    assert_refused_as_invalid(response)

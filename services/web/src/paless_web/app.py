@@ -17,6 +17,7 @@ from paless_web.routes import (
     health,
     metrics,
     organisation,
+    sharing,
     tasks,
     tokens,
     trash,
@@ -63,12 +64,16 @@ def create_app(config: WebConfig | None = None, *, http: HttpSettings | None = N
         organisation.document_types,
         organisation.custom_fields,
         organisation.autocomplete,
+        *sharing.permission_routers,
+        sharing.share_links,
+        sharing.audit_log,
     ):
         api.include_router(router)
     # Accounts: users, groups, API tokens.
     for module in (users, groups, tokens):
         api.include_router(module.router)
     app.include_router(api)
+    app.include_router(sharing.public)
     app.include_router(health.router)
     app.include_router(metrics.router)
     # Limits, CORS and security headers, inside the request-id/logging middleware.

@@ -89,7 +89,24 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# Postgres refuses text it cannot store: NUL (U+0000) above all.
+_UNSTORABLE_TEXT = {"22021", "22P05"}
+
+
+def _sqlstate(exc: Exception) -> str | None:
+    original = getattr(exc, "orig", None)
+    state = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+    return str(state) if state else None
+
+
 async def _dependency_error(request: Request, exc: Exception) -> Response:
+    if _sqlstate(exc) in _UNSTORABLE_TEXT:
+        return problem_response(
+            422,
+            "text must not contain NUL (U+0000) or other characters Postgres cannot store",
+            slug="invalid-input",
+            title="Invalid input",
+        )
     dependency = unavailable_dependency(exc)
     if dependency is None:
         return await _unexpected_error(request, exc)

@@ -76,10 +76,13 @@ class TokenRepository:
         found = await self.get_active(token_hash, now)
         return found[0] if found else None
 
-    async def get_active(self, token_hash: str, now: datetime) -> tuple[User, uuid.UUID] | None:
-        """The active user owning an unexpired token with this hash, and the token's id."""
+    async def get_active(
+        self, token_hash: str, now: datetime
+    ) -> tuple[User, uuid.UUID, datetime | None] | None:
+        """The active user owning an unexpired token with this hash, the token's id and
+        when it was last used."""
         statement = (
-            select(User, ApiToken.id)
+            select(User, ApiToken.id, ApiToken.last_used_at)
             .join(ApiToken, ApiToken.user_id == User.id)
             .where(
                 ApiToken.token_hash == token_hash,
@@ -88,10 +91,11 @@ class TokenRepository:
             )
         )
         row = (await self.session.execute(statement)).one_or_none()
-        return (row[0], row[1]) if row else None
+        return (row[0], row[1], row[2]) if row else None
 
     async def touch(self, token_hash: str, now: datetime) -> None:
-        """Record use, at most once a minute per token to keep reads cheap."""
+        """Record use (callers do it at most once a minute per token, to keep reads
+        cheap; the condition keeps concurrent requests from writing twice)."""
         await self.session.execute(
             update(ApiToken)
             .where(

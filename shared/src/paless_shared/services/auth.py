@@ -74,6 +74,11 @@ async def user_for_token(session: AsyncSession, secret: str) -> User | None:
 # --- API tokens a user manages, and password changes --------------------------------
 
 
+# A token's last_used_at is written at most this often (a write per request would
+# make every read a write).
+TOUCH_INTERVAL = timedelta(minutes=1)
+
+
 @dataclass(frozen=True)
 class TokenAuthentication:
     """Who a bearer token belongs to, and which token it was."""
@@ -90,8 +95,10 @@ async def authenticate_token(session: AsyncSession, secret: str) -> TokenAuthent
     found = await tokens.get_active(token_hash, now)
     if found is None:
         return None
-    await tokens.touch(token_hash, now)
-    return TokenAuthentication(user=found[0], token_id=found[1])
+    user, token_id, last_used_at = found
+    if last_used_at is None or last_used_at < now - TOUCH_INTERVAL:
+        await tokens.touch(token_hash, now)
+    return TokenAuthentication(user=user, token_id=token_id)
 
 
 @dataclass(frozen=True)

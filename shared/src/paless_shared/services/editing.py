@@ -77,17 +77,21 @@ def field_value(custom_field: CustomField, row: CustomFieldValue) -> Any:
 
 
 async def extras(
-    session: AsyncSession, document_ids: Sequence[uuid.UUID], *, notes: bool = False
+    session: AsyncSession,
+    principal: Principal,
+    document_ids: Sequence[uuid.UUID],
+    *,
+    notes: bool = False,
 ) -> dict[uuid.UUID, Extras]:
     """Tags and custom field values (and notes) of a page of documents: one query each,
-    whatever the page size."""
+    whatever the page size. Only tags and fields the principal may see are shown."""
     found: dict[uuid.UUID, Extras] = defaultdict(Extras)
     if not document_ids:
         return found
     tag_rows = await session.execute(
         select(document_tags.c.document_id, document_tags.c.tag_id)
         .join(Tag, Tag.id == document_tags.c.tag_id)
-        .where(document_tags.c.document_id.in_(document_ids))
+        .where(document_tags.c.document_id.in_(document_ids), can_view(Tag, principal))
         .order_by(Tag.name)
     )
     for document_id, tag_id in tag_rows:
@@ -95,7 +99,7 @@ async def extras(
     value_rows = await session.execute(
         select(CustomFieldValue, CustomField)
         .join(CustomField, CustomField.id == CustomFieldValue.field_id)
-        .where(CustomFieldValue.document_id.in_(document_ids))
+        .where(CustomFieldValue.document_id.in_(document_ids), can_view(CustomField, principal))
         .order_by(CustomField.name)
     )
     for row, custom_field in value_rows.all():
@@ -358,8 +362,12 @@ async def update_document(
                 )
             ).scalars()
         )
+        # Tags the caller cannot see stay: they are not theirs to remove.
         await session.execute(
-            delete(document_tags).where(document_tags.c.document_id == document.id)
+            delete(document_tags).where(
+                document_tags.c.document_id == document.id,
+                document_tags.c.tag_id.in_(select(Tag.id).where(can_view(Tag, principal))),
+            )
         )
         await set_tags(session, [document.id], wanted)
         new = set(
@@ -420,8 +428,14 @@ async def _replace_field_values(
         columns = await coerce_value(session, principal, fields[field_id], value)
         rows.append({"document_id": document.id, "field_id": field_id, **columns})
     before = await _field_values(session, document.id)
+    # Values of fields the caller cannot see stay: they are not theirs to remove.
     await session.execute(
-        delete(CustomFieldValue).where(CustomFieldValue.document_id == document.id)
+        delete(CustomFieldValue).where(
+            CustomFieldValue.document_id == document.id,
+            CustomFieldValue.field_id.in_(
+                select(CustomField.id).where(can_view(CustomField, principal))
+            ),
+        )
     )
     if rows:
         await session.execute(insert(CustomFieldValue).values(rows))

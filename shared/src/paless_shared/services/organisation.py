@@ -42,6 +42,10 @@ KINDS: dict[str, Any] = {
     "custom_field": CustomField,
 }
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+# Fields an update may leave out but not set to null (parent may be cleared).
+_REQUIRED = frozenset(
+    {"name", "match", "matching_algorithm", "is_insensitive", "color", "is_inbox", "extra_data"}
+)
 
 
 def label(model: type[Any]) -> str:
@@ -255,6 +259,9 @@ async def update_object(
     language: str,
 ) -> M:
     obj = await get_object(session, principal, model, object_id, for_change=True)
+    nulled = sorted(key for key, value in values.items() if value is None and key in _REQUIRED)
+    if nulled:
+        raise InvalidInput(f"{nulled[0]}: cannot be null")
     if isinstance(obj, CustomField):
         if "data_type" in values and values["data_type"] != obj.data_type:
             raise InvalidInput("data_type: the type of a custom field cannot change")

@@ -125,7 +125,7 @@ async def upload_document(
         size_bytes=incoming.size,
         language=config.search.search_language,
     )
-    return await present_one(uow.session, document)
+    return await present_one(uow.session, Principal.of(user), document)
 
 
 IdList = Annotated[list[uuid.UUID], Query()]
@@ -217,19 +217,22 @@ async def list_documents(
         cursor=cursor,
         rank_window=config.search.search_rank_window,
     )
-    items = await present(uow.session, found.documents, hits=found.hits)
-    return DocumentPage(items=items, next_cursor=found.next_cursor)
+    items = await present(uow.session, Principal.of(user), found.documents, hits=found.hits)
+    page = DocumentPage(items=items, next_cursor=found.next_cursor)
+    # Built and checked above: serialize once instead of validating it all again.
+    return Response(page.model_dump_json(), media_type="application/json")  # type: ignore[return-value]
 
 
 async def present(
     session: AsyncSession,
+    principal: Principal,
     documents: Sequence[models.Document],
     *,
     hits: Mapping[uuid.UUID, SearchHit] | None = None,
 ) -> list[DocumentSummary]:
     """Documents as list items, with their tags and field values (one query each for
     the whole page)."""
-    found = await editing.extras(session, [document.id for document in documents])
+    found = await editing.extras(session, principal, [document.id for document in documents])
     items = []
     for document in documents:
         extra = found.get(document.id) or editing.Extras()
@@ -248,9 +251,11 @@ async def present(
     return items
 
 
-async def present_one(session: AsyncSession, document: models.Document) -> Document:
+async def present_one(
+    session: AsyncSession, principal: Principal, document: models.Document
+) -> Document:
     """A document with its text, metadata, tags, field values and notes."""
-    extra = (await editing.extras(session, [document.id], notes=True)).get(
+    extra = (await editing.extras(session, principal, [document.id], notes=True)).get(
         document.id
     ) or editing.Extras()
     return Document.model_validate(document).model_copy(
@@ -304,7 +309,7 @@ async def bulk_edit(
 async def get_document(document_id: uuid.UUID, user: CurrentUser, uow: UnitOfWorkDep) -> Document:
     """One document with its extracted text, PDF metadata, tags, fields and notes."""
     document = await service.get_document(uow.session, Principal.of(user), document_id)
-    return await present_one(uow.session, document)
+    return await present_one(uow.session, Principal.of(user), document)
 
 
 @router.patch(
@@ -337,7 +342,7 @@ async def update_document(
         changes,
         language=config.search.search_language,
     )
-    return await present_one(uow.session, document)
+    return await present_one(uow.session, Principal.of(user), document)
 
 
 @router.get(
@@ -349,7 +354,9 @@ async def update_document(
 async def list_notes(document_id: uuid.UUID, user: CurrentUser, uow: UnitOfWorkDep) -> NoteList:
     """A document's notes, oldest first."""
     document = await service.get_document(uow.session, Principal.of(user), document_id)
-    extra = (await editing.extras(uow.session, [document.id], notes=True)).get(document.id)
+    extra = (await editing.extras(uow.session, Principal.of(user), [document.id], notes=True)).get(
+        document.id
+    )
     return NoteList(items=[Note.model_validate(note) for note in (extra.notes if extra else [])])
 
 
@@ -430,7 +437,7 @@ async def document_history(
     operation_id="documents_delete",
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
-    responses=responses(401, 404, 422),
+    responses=responses(401, 403, 404, 422),
 )
 async def delete_document(document_id: uuid.UUID, user: CurrentUser, uow: UnitOfWorkDep) -> None:
     """Move a document to the trash (`/api/v1/trash`), where it can be restored until it
@@ -443,7 +450,7 @@ async def delete_document(document_id: uuid.UUID, user: CurrentUser, uow: UnitOf
     operation_id="documents_reprocess",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=Document,
-    responses=responses(401, 404, 409, 422),
+    responses=responses(401, 403, 404, 409, 422),
 )
 async def reprocess_document(
     document_id: uuid.UUID, user: CurrentUser, uow: UnitOfWorkDep
@@ -453,7 +460,7 @@ async def reprocess_document(
     document = await service.reprocess_document(
         uow.session, uow.jobs, Principal.of(user), document_id
     )
-    return await present_one(uow.session, document)
+    return await present_one(uow.session, Principal.of(user), document)
 
 
 def _signed_answer(signed: PresignedUrl, redirect: bool) -> Any:

@@ -24,6 +24,7 @@ from paless_web.schemas import (
     ShareLink,
     ShareLinkCreate,
     ShareLinkList,
+    SignedUrl,
 )
 
 
@@ -110,7 +111,7 @@ permission_routers = [
 ]
 
 
-share_links = APIRouter(tags=["share_links"])
+share_links = APIRouter()
 
 
 def _link_out(link: models.ShareLink) -> ShareLink:
@@ -128,7 +129,8 @@ def _link_out(link: models.ShareLink) -> ShareLink:
 
 @share_links.post(
     "/documents/{document_id}/share_links",
-    operation_id="share_links_create",
+    tags=["documents"],
+    operation_id="documents_share_links_create",
     status_code=status.HTTP_201_CREATED,
     response_model=ShareLink,
     responses=responses(401, 404, 422),
@@ -147,7 +149,8 @@ async def create_share_link(
 
 @share_links.get(
     "/documents/{document_id}/share_links",
-    operation_id="share_links_list",
+    tags=["documents"],
+    operation_id="documents_share_links_list",
     response_model=ShareLinkList,
     responses=responses(401, 404, 422),
 )
@@ -162,6 +165,7 @@ async def list_share_links(
 
 @share_links.delete(
     "/share_links/{share_link_id}",
+    tags=["share_links"],
     operation_id="share_links_revoke",
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
@@ -174,24 +178,29 @@ async def revoke_share_link(
     await sharing.revoke_link(uow.session, Principal.of(user), share_link_id)
 
 
-public = APIRouter(tags=["share_links"])
+public = APIRouter(tags=["share"])
 
 
 @public.get(
     "/share/{slug}",
     operation_id="share_links_open",
-    status_code=status.HTTP_307_TEMPORARY_REDIRECT,
-    response_class=RedirectResponse,
-    responses={307: {"description": "Redirect to a short-lived signed URL."}, **responses(404)},
+    response_model=SignedUrl,
+    responses={
+        307: {"description": "Redirect to a short-lived signed URL."},
+        **responses(404, 422),
+    },
 )
 async def open_share_link(
     slug: Annotated[str, Path(max_length=64)],
     uow: UnitOfWorkDep,
     delivery: DeliveryDep,
     config: ConfigDep,
-) -> RedirectResponse:
-    """No authentication: an active link redirects to the file; an unknown, expired or
-    revoked link is 404."""
+    redirect: Annotated[
+        bool, Query(description="true: answer 307 to the signed URL; false: return it as JSON.")
+    ] = True,
+) -> Any:
+    """No authentication: an active link redirects to the file (a signed URL valid five
+    minutes at most); an unknown, expired or revoked link is 404."""
     document = await sharing.resolve(uow.session, slug)
     signed = await delivery.signed_url(
         document.original_key,
@@ -200,6 +209,8 @@ async def open_share_link(
         disposition="attachment",
         expires_in=min(config.delivery.download_url_expiry_seconds, 300),
     )
+    if not redirect:
+        return SignedUrl(url=signed.url, expires_at=signed.expires_at)
     return RedirectResponse(
         signed.url,
         status_code=status.HTTP_307_TEMPORARY_REDIRECT,

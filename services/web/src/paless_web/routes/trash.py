@@ -27,7 +27,7 @@ async def list_trash(
     """Your trashed documents, most recently deleted first."""
     page = await service.list_trash(uow.session, Principal.of(user), limit=limit, cursor=cursor)
     return DocumentPage(
-        items=await present(uow.session, page.items),
+        items=await present(uow.session, Principal.of(user), page.items),
         next_cursor=page.next_cursor,
     )
 
@@ -36,12 +36,12 @@ async def list_trash(
     "/{document_id}/restore",
     operation_id="trash_restore",
     response_model=Document,
-    responses=responses(401, 404, 422),
+    responses=responses(401, 403, 404, 422),
 )
 async def restore(document_id: uuid.UUID, user: CurrentUser, uow: UnitOfWorkDep) -> Document:
     """Take a document out of the trash."""
     document = await service.restore_document(uow.session, Principal.of(user), document_id)
-    return await present_one(uow.session, document)
+    return await present_one(uow.session, Principal.of(user), document)
 
 
 @router.delete(
@@ -49,7 +49,7 @@ async def restore(document_id: uuid.UUID, user: CurrentUser, uow: UnitOfWorkDep)
     operation_id="trash_purge",
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
-    responses=responses(401, 404, 422),
+    responses=responses(401, 403, 404, 422),
 )
 async def purge(document_id: uuid.UUID, user: CurrentUser, uow: UnitOfWorkDep) -> None:
     """Delete a trashed document for good: its record now, its files right after."""

@@ -4,6 +4,7 @@ import uuid
 
 from fastapi import APIRouter, status
 
+from paless_shared.access import Principal
 from paless_shared.services import documents as service
 from paless_web.deps import ConfigDep, CurrentUser, StorageDep, UnitOfWorkDep
 from paless_web.problems import responses
@@ -80,4 +81,4 @@ async def complete_upload(
         max_bytes=config.delivery.max_upload_bytes,
         language=config.search.search_language,
     )
-    return await present_one(uow.session, document)
+    return await present_one(uow.session, Principal.of(user), document)
