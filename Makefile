@@ -39,7 +39,7 @@ test: $(UV)
 lint: $(UV)
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
-	$(UV) run mypy shared/src services/*/src tools/devstack/src
+	$(UV) run mypy shared/src services/*/src tools/devstack/src tools/openapi.py clients/cli/src
 
 fmt: $(UV)
 	$(UV) run ruff format .

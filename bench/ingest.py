@@ -2,7 +2,7 @@
 the same run with the raw pipeline on the same files in one process (SHA-256, pypdf text
 of every page, pypdfium2 page-1 thumbnail).
 
-    uv run python bench/ingest.py [--documents 100] [--pages 10]
+    uv run python bench/ingest.py [--documents 90] [--pages 10]
 
 Two figures per worker count (1 and 2 `paless-worker` processes, each with one PDF
 process and the default concurrency):
@@ -251,7 +251,11 @@ def cpu_seconds(workers: list[subprocess.Popen[bytes]]) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--documents", type=int, default=100)
+    # At most 98 per run: each run starts fresh workers, and a PDF process that reaches
+    # its 100th task (warm-up included) while others wait hangs them until the 120 s
+    # parse timeout (CPython gh-115634, max_tasks_per_child, unfixed in 3.11): the
+    # document fails. `--documents 100` shows it. Reported; not a benchmark matter.
+    parser.add_argument("--documents", type=int, default=90)
     parser.add_argument("--pages", type=int, default=10)
     args = parser.parse_args()
 

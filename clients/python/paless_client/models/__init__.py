@@ -44,6 +44,7 @@ from .document_type_update import DocumentTypeUpdate
 from .document_update import DocumentUpdate
 from .documents_download_disposition import DocumentsDownloadDisposition
 from .documents_upload_document_upload import DocumentsUploadDocumentUpload
+from .grantees import Grantees
 from .group import Group
 from .group_create import GroupCreate
 from .group_page import GroupPage
@@ -55,12 +56,16 @@ from .matching_algorithm import MatchingAlgorithm
 from .note import Note
 from .note_create import NoteCreate
 from .note_list import NoteList
+from .object_permissions import ObjectPermissions
 from .password_change import PasswordChange
 from .problem import Problem
 from .problem_errors_type_0_item import ProblemErrorsType0Item
 from .purged import Purged
 from .queue_depth import QueueDepth
 from .search_hit import SearchHit
+from .share_link import ShareLink
+from .share_link_create import ShareLinkCreate
+from .share_link_list import ShareLinkList
 from .signed_url import SignedUrl
 from .sort import Sort
 from .suggestion import Suggestion
@@ -127,6 +132,7 @@ __all__ = (
     "DocumentTypePage",
     "DocumentTypeUpdate",
     "DocumentUpdate",
+    "Grantees",
     "Group",
     "GroupCreate",
     "GroupPage",
@@ -138,12 +144,16 @@ __all__ = (
     "Note",
     "NoteCreate",
     "NoteList",
+    "ObjectPermissions",
     "PasswordChange",
     "Problem",
     "ProblemErrorsType0Item",
     "Purged",
     "QueueDepth",
     "SearchHit",
+    "ShareLink",
+    "ShareLinkCreate",
+    "ShareLinkList",
     "SignedUrl",
     "Sort",
     "Suggestion",

@@ -25,7 +25,7 @@ from paless_web.throttling import LoginThrottle
 log = logging.getLogger(__name__)
 
 
-def get_state(request: Request) -> WebState:
+async def get_state(request: Request) -> WebState:
     state: WebState = request.app.state.paless
     return state
 
@@ -33,15 +33,15 @@ def get_state(request: Request) -> WebState:
 StateDep = Annotated[WebState, Depends(get_state)]
 
 
-def get_config(state: StateDep) -> WebConfig:
+async def get_config(state: StateDep) -> WebConfig:
     return state.config
 
 
-def get_storage(state: StateDep) -> Storage:
+async def get_storage(state: StateDep) -> Storage:
     return state.storage
 
 
-def get_delivery(state: StateDep) -> Delivery:
+async def get_delivery(state: StateDep) -> Delivery:
     return state.delivery
 
 
@@ -120,7 +120,7 @@ async def get_admin_user(user: CurrentUser) -> User:
 AdminUser = Annotated[User, Depends(get_admin_user)]
 
 
-def get_login_throttle(state: StateDep) -> LoginThrottle:
+async def get_login_throttle(state: StateDep) -> LoginThrottle:
     # The queue's Redis connection pool: throttling state is shared by every replica.
     return LoginThrottle(state.queue, state.config.auth)
 
@@ -128,7 +128,7 @@ def get_login_throttle(state: StateDep) -> LoginThrottle:
 LoginThrottleDep = Annotated[LoginThrottle, Depends(get_login_throttle)]
 
 
-def get_client_address(request: Request) -> str:
+async def get_client_address(request: Request) -> str:
     """The client's address as the server reports it. Behind a proxy that is the
     proxy's, unless uvicorn trusts its X-Forwarded-For (--forwarded-allow-ips)."""
     return request.client.host if request.client else "unknown"

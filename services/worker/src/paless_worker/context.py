@@ -62,6 +62,11 @@ class PdfPool:
         self._processes = processes
         self._memory_mb = memory_mb
         self.executor = self._new()
+        # At most one file per process in the executor at a time. This also keeps
+        # Python 3.11's executor from deadlocking when a process retires
+        # (max_tasks_per_child) while work is queued behind it (CPython gh-115634),
+        # and a file's time limit counts from when a process takes it.
+        self._slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
 
     @classmethod
     async def shared(cls, processes: int, memory_mb: int) -> PdfPool:
@@ -92,14 +97,16 @@ class PdfPool:
 
     async def run(self, function: Callable[..., T], *args: Any, time_limit: float) -> T:
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self.executor, function, *args)
-        try:
-            return await asyncio.wait_for(future, time_limit)
-        except TimeoutError:
-            # The parser cannot be interrupted from outside its process: stop them all
-            # (other jobs in the pool see a broken pool and are retried).
-            self.kill()
-            raise PdfTimeout from None
+        slots = self._slots.setdefault(loop, asyncio.Semaphore(self._processes))
+        async with slots:
+            future = loop.run_in_executor(self.executor, function, *args)
+            try:
+                return await asyncio.wait_for(future, time_limit)
+            except TimeoutError:
+                # The parser cannot be interrupted from outside its process: stop them
+                # all (other jobs in the pool see a broken pool and are retried).
+                self.kill()
+                raise PdfTimeout from None
 
     def kill(self) -> None:
         # ProcessPoolExecutor has no public way to stop a running task (3.14 adds one).

@@ -54,7 +54,11 @@ _UPLOAD_BODY: dict[str, Any] = {
                     "required": ["file"],
                     "properties": {
                         "file": {"type": "string", "format": "binary", "description": "A PDF."},
-                        "title": {"type": "string", "maxLength": 500},
+                        "title": {
+                            "type": "string",
+                            "maxLength": 500,
+                            "examples": ["November invoice"],
+                        },
                     },
                 }
             }
