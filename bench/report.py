@@ -82,6 +82,33 @@ def memory_rows(r: dict[str, Any]) -> list[str]:
     ]
 
 
+SEARCH_CASES = {
+    "list_first_page": ("list, first page", 15.0),
+    "list_deep_cursor": ("list, page deep in a cursor walk", 15.0),
+    "filter_by_tag": ("list filtered by tag", 15.0),
+    "q_common_word": ("search, common word", 50.0),
+    "q_rare_word": ("search, rare word", 50.0),
+    "q_and_filter": ("search + tag filter", 50.0),
+}
+
+
+def search_rows(r: dict[str, Any]) -> list[str]:
+    sizes = sorted(r["scales"], key=int)
+    small, large = r["scales"][sizes[0]], r["scales"][sizes[-1]]
+    rows = []
+    for case, (label, target) in SEARCH_CASES.items():
+        p95 = large["cases"][case]["p95_ms"]
+        growth = p95 / small["cases"][case]["p95_ms"]
+        met = p95 < target and growth <= 1.5
+        rows.append(
+            f"| 4. API at scale: {label}, p95 at {int(sizes[-1]):,} docs | < {target:.0f} ms, "
+            f"≤ 1.5x the {int(sizes[0]):,}-doc p95 | {p95:.1f} ms "
+            f"(at {int(sizes[0]):,}: {small['cases'][case]['p95_ms']:.1f} ms) | {growth:.2f}x | "
+            f"{'met' if met else '**missed**'} |"
+        )
+    return rows
+
+
 def table() -> str:
     rows = [
         "| Benchmark | Target | Measured | Ratio | |",
@@ -91,13 +118,13 @@ def table() -> str:
         ("ingest", ingest_rows),
         ("download", download_rows),
         ("memory", memory_rows),
+        ("search", search_rows),
     ):
         found = load(name)
         rows += render(found) if found else [f"| {name} | | not run yet | | |"]
-    rows.append("| 4. API at scale | see [API at scale](#4-api-at-scale) | | | |")
     loads = [
         f"{name} {found['machine']['load_average_1m_at_end']:.1f}"
-        for name in ("ingest", "download", "memory")
+        for name in ("ingest", "download", "memory", "search")
         if (found := load(name)) and "load_average_1m_at_end" in found.get("machine", {})
     ]
     if loads:

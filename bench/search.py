@@ -312,6 +312,7 @@ def main() -> None:
     report: dict[str, Any] = {
         "benchmark": "search",
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "load_average_1m_at_start": round(os.getloadavg()[0], 2),
         "requests_per_case": args.requests,
         "page_size": 50,
         "common_word": COMMON_WORD,
@@ -389,6 +390,7 @@ def main() -> None:
             name: round(large["cases"][name]["p95_ms"] / small["cases"][name]["p95_ms"], 2)
             for name in large["cases"]
         }
+    report["machine"]["load_average_1m_at_end"] = round(os.getloadavg()[0], 2)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2) + "\n")
     print(f"\nwritten to {RESULTS.relative_to(REPO)}")
