@@ -12,6 +12,7 @@ import base64
 import binascii
 import html
 import json
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from sqlalchemy import (
     Select,
     and_,
     any_,
+    case,
     cast,
     exists,
     func,
@@ -53,12 +55,12 @@ from paless_shared.models import (
 # (a tsvector is limited to 1 MB; 300,000 characters is about a hundred dense pages).
 SEARCH_CONTENT_CHARS = 300_000
 SNIPPET_SOURCE_CHARS = 20_000
+SNIPPET_WINDOW = 1_200
+_QUERY_TERMS = re.compile(r'"([^"]*)"|(\S+)')
 # Markers ts_headline puts around hits, replaced by <mark> after HTML-escaping the text.
 _START, _STOP = "\x02", "\x03"
-_HEADLINE_OPTIONS = (
-    f"StartSel={_START}, StopSel={_STOP}, MaxWords=30, MinWords=12, "
-    'MaxFragments=2, FragmentDelimiter=" … "'
-)
+# One fragment: ts_headline's multi-fragment mode costs several times more per document.
+_HEADLINE_OPTIONS = f"StartSel={_START}, StopSel={_STOP}, MaxWords=35, MinWords=15"
 
 
 class Sort(StrEnum):
@@ -413,7 +415,11 @@ async def find_documents(
         # Snippets, and scores when the page is sorted by something else, for the
         # page's rows only.
         for document_id, snippet, rank in await _page_hits(
-            session, [document.id for document in documents], filters, language
+            session,
+            [document.id for document in documents],
+            filters,
+            language,
+            with_scores=score is None,
         ):
             hit = hits.setdefault(document_id, SearchHit(score=rank))
             hit.snippet = snippet
@@ -421,7 +427,12 @@ async def find_documents(
 
 
 async def _page_hits(
-    session: AsyncSession, ids: list[uuid.UUID], filters: DocumentFilter, language: str
+    session: AsyncSession,
+    ids: list[uuid.UUID],
+    filters: DocumentFilter,
+    language: str,
+    *,
+    with_scores: bool,
 ) -> list[tuple[uuid.UUID, str | None, float]]:
     """For each document: a highlighted excerpt of its text around the hits (HTML: the
     text escaped, hits in <mark>; of the title when the text has none) when searching
@@ -430,11 +441,13 @@ async def _page_hits(
     columns: list[Any] = [Document.id]
     if filters.q:
         query = func.websearch_to_tsquery(config, filters.q)
-        source = func.left(func.coalesce(Document.content, ""), SNIPPET_SOURCE_CHARS)
+        source = _snippet_source(filters.q)
         columns += [
             func.ts_headline(config, source, query, _HEADLINE_OPTIONS),
             func.ts_headline(config, Document.title, query, _HEADLINE_OPTIONS),
-            cast(func.ts_rank(Document.search_vector, query), Float),
+            cast(func.ts_rank(Document.search_vector, query), Float)
+            if with_scores
+            else literal(0.0),
         ]
     else:
         columns += [
@@ -448,6 +461,33 @@ async def _page_hits(
         chosen = from_text if from_text and _START in from_text else from_title
         hits.append((document_id, _mark(chosen) if chosen else None, float(rank)))
     return hits
+
+
+def _first_term(q: str) -> str | None:
+    """The first word the query looks for (not an excluded one, not `or`)."""
+    for quoted, word in _QUERY_TERMS.findall(q):
+        term = (quoted or word).split()[0] if (quoted or word).split() else ""
+        if term and not word.startswith("-") and term.lower() != "or":
+            return term.strip('"').lower()
+    return None
+
+
+def _snippet_source(q: str) -> Any:
+    """The stretch of text ts_headline works on: SNIPPET_WINDOW characters around the
+    first place the query's first word appears within the first SNIPPET_SOURCE_CHARS
+    (ts_headline parses all it is given: a window keeps snippets cheap on long
+    documents), else the beginning of the text (e.g. when only a stemmed form of the
+    word occurs; ts_headline still marks what it finds there)."""
+    text = func.coalesce(Document.content, "")
+    term = _first_term(q)
+    if term is None:
+        return func.left(text, SNIPPET_WINDOW)
+    position = func.strpos(func.lower(func.left(text, SNIPPET_SOURCE_CHARS)), term)
+    start = func.greatest(position - SNIPPET_WINDOW // 4, 1)
+    return case(
+        (position > 0, func.substr(text, start, SNIPPET_WINDOW)),
+        else_=func.left(text, SNIPPET_WINDOW),
+    )
 
 
 def _mark(headline: str) -> str:

@@ -4,7 +4,6 @@ number, custom field values and notes; one at a time or in bulk, in one transact
 from __future__ import annotations
 
 import math
-import re
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -36,9 +35,8 @@ from paless_shared.models import (
 )
 from paless_shared.search import refresh_search
 from paless_shared.services.audit import record
-from paless_shared.services.organisation import tag_ancestors
+from paless_shared.services.organisation import CURRENCY, tag_ancestors
 
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
 _URL = TypeAdapter(AnyUrl)
 MAX_STRING = 255
 MAX_LONGTEXT = 65_536
@@ -236,7 +234,7 @@ def _money(custom_field: CustomField, value: Any, bad: Any) -> tuple[Decimal, st
         raise bad(expected) from None
     if not parsed.is_finite() or abs(parsed) >= Decimal(10) ** 16:
         raise bad("an amount below 10^16")
-    if not isinstance(currency, str) or not _CURRENCY.match(currency):
+    if not isinstance(currency, str) or not CURRENCY.match(currency):
         raise bad("an ISO 4217 currency code such as EUR (or a field default_currency)")
     return parsed.quantize(Decimal("0.0001")), currency
 

@@ -41,7 +41,7 @@ KINDS: dict[str, Any] = {
     "document_type": DocumentType,
     "custom_field": CustomField,
 }
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
+CURRENCY = re.compile(r"^[A-Z]{3}$")  # ISO 4217 code shape
 # Fields an update may leave out but not set to null (parent may be cleared).
 _REQUIRED = frozenset(
     {"name", "match", "matching_algorithm", "is_insensitive", "color", "is_inbox", "extra_data"}
@@ -212,7 +212,7 @@ def _check_custom_field(data_type: CustomFieldType, extra: Mapping[str, Any]) ->
         currency = extra.get("default_currency")
         if currency is None:
             return {}
-        if not isinstance(currency, str) or not _CURRENCY.match(currency):
+        if not isinstance(currency, str) or not CURRENCY.match(currency):
             raise InvalidInput(
                 "extra_data.default_currency: an ISO 4217 code of three capitals, e.g. EUR"
             )
