@@ -182,7 +182,7 @@ def create_account(env: dict[str, str], base_url: str) -> dict[str, str]:
     """A user (created like `paless create-user` does) and its bearer header."""
     username, password = f"bench-{secrets.token_hex(4)}", secrets.token_urlsafe(16)
     subprocess.run(
-        [str(BIN / "paless"), "create-user", username, "--password", password],
+        [str(BIN / "paless"), "create-user", username, f"--password={password}"],
         env=env,
         check=True,
         capture_output=True,

@@ -276,7 +276,9 @@ async def explain(database_url: str, owner: uuid.UUID, tag: uuid.UUID, rare: str
                 await find_documents(
                     session, Principal(owner), filters, language="simple", limit=50
                 )
-                statement, parameters = captured[0]
+                statement, parameters = next(
+                    (sql, params) for sql, params in captured if sql.lstrip().startswith("SELECT")
+                )
                 async with engine.connect() as connection:
                     raw = await connection.get_raw_connection()
                     driver = raw.driver_connection

@@ -36,11 +36,6 @@ def create_engine(settings: DatabaseSettings) -> AsyncEngine:
         pool_size=settings.database_pool_size,
         pool_pre_ping=True,
         echo=settings.database_echo,
-        # asyncpg prepares every statement, and after five runs Postgres may switch a
-        # prepared statement to a generic plan, one that ignores the values: for search
-        # (how common is this word? how many documents has this owner?) that plan
-        # can be many times slower. Plan with the values, every time.
-        connect_args={"server_settings": {"plan_cache_mode": "force_custom_plan"}},
     )
 
 

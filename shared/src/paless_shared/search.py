@@ -400,6 +400,12 @@ async def find_documents(
         statement = statement.order_by(sort_key.desc(), Document.id.desc())
     else:
         statement = statement.order_by(sort_key.asc(), Document.id.asc())
+    if query is not None or filters.title_like:
+        # asyncpg prepares every statement, and after five runs Postgres may switch a
+        # prepared statement to a generic plan that ignores the values; for a search
+        # (how common is this word?) that plan can be many times slower. Plan this
+        # transaction's statements with their values.
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     rows = (await session.execute(statement.limit(limit + 1))).all()
 
     page = rows[:limit]

@@ -252,7 +252,7 @@ def prepare_application(env: dict[str, str], password: str, out: Output) -> None
     run_step("migrate", [paless, "migrate"], env, out, shown="paless migrate")
     run_step(
         "setup",
-        [paless, "create-user", ADMIN_USER, "--password", password, "--admin", "--exist-ok"],
+        [paless, "create-user", ADMIN_USER, f"--password={password}", "--admin", "--exist-ok"],
         env,
         out,
         shown=f"paless create-user {ADMIN_USER} --password *** --admin --exist-ok",
