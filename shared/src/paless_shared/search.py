@@ -8,10 +8,7 @@ web-search syntax (`websearch_to_tsquery`): "exact phrase", -excluded, or.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import html
-import json
 import re
 import uuid
 from collections.abc import Sequence
@@ -50,6 +47,7 @@ from paless_shared.models import (
     DocumentStatus,
     document_tags,
 )
+from paless_shared.pagination import decode_values, encode_values, invalid_cursor
 
 # Characters of extracted text that go into the index and that snippets are cut from
 # (a tsvector is limited to 1 MB; 300,000 characters is about a hundred dense pages).
@@ -153,19 +151,17 @@ def regconfig(language: str) -> Any:
 def _encode_cursor(sort: Sort, value: Any, row_id: uuid.UUID) -> str:
     if isinstance(value, datetime):
         value = value.isoformat()
-    raw = json.dumps([sort.value, value, str(row_id)]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return encode_values([sort.value, value, str(row_id)])
 
 
 def _decode_cursor(cursor: str, sort: Sort) -> tuple[Any, uuid.UUID]:
+    cursor_sort, value, row_id = decode_values(cursor, 3)
+    if cursor_sort != sort.value:
+        raise InvalidInput(
+            f"the cursor belongs to another sort order ({cursor_sort}); "
+            "keep the query the same while paging"
+        )
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        cursor_sort, value, row_id = json.loads(base64.urlsafe_b64decode(padded))
-        if cursor_sort != sort.value:
-            raise InvalidInput(
-                f"the cursor belongs to another sort order ({cursor_sort}); "
-                "keep the query the same while paging"
-            )
         if sort in (Sort.added, Sort.added_desc, Sort.created, Sort.created_desc):
             value = datetime.fromisoformat(value)
         elif sort is Sort.relevance:
@@ -173,10 +169,8 @@ def _decode_cursor(cursor: str, sort: Sort) -> tuple[Any, uuid.UUID]:
         elif not isinstance(value, str):
             raise ValueError
         return value, uuid.UUID(row_id)
-    except (ValueError, TypeError, binascii.Error):
-        raise InvalidInput(
-            "the cursor is not valid; use next_cursor from a previous page"
-        ) from None
+    except (ValueError, TypeError):
+        raise invalid_cursor() from None
 
 
 # --- query building ---
@@ -260,8 +254,7 @@ def _field_condition(custom_field: CustomField, condition: FieldCondition) -> Co
                 f"custom_field: `contains` applies to text fields; {custom_field.name!r} "
                 f"is {data_type.value}"
             )
-        escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return exists().where(base, column.ilike(f"%{escaped}%", escape="\\"))
+        return exists().where(base, column.icontains(value, autoescape=True))
     if operator is FieldOperator.eq:
         if data_type is CustomFieldType.documentlink:
             return exists().where(base, value == any_(column))

@@ -4,15 +4,18 @@ fronts the bucket. Either way the file goes from storage to the client directly.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol
 from urllib.parse import quote, urlencode
 
 from botocore.signers import CloudFrontSigner
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from fastapi import Query, status
+from fastapi.responses import RedirectResponse
 
 from paless_shared.settings import CdnSettings
 from paless_shared.storage import PresignedUrl, Storage, content_disposition
+from paless_web.schemas import SignedUrl
 
 Disposition = Literal["attachment", "inline"]
 
@@ -94,3 +97,21 @@ def create_delivery(storage: Storage, cdn: CdnSettings) -> Delivery:
         return S3Delivery(storage)
     assert cdn.cdn_base_url is not None and cdn.cdn_key_pair_id is not None
     return CloudFrontDelivery(cdn.cdn_base_url, cdn.cdn_key_pair_id, cdn.private_key_pem())
+
+
+RedirectQuery = Annotated[
+    bool,
+    Query(description="true: answer 307 to the signed URL; false: return it as JSON."),
+]
+
+
+def signed_answer(signed: PresignedUrl, redirect: bool) -> Any:
+    """A route's answer for a signed URL: 307 to it (not cached, no referrer leaked to
+    storage), or the URL as JSON."""
+    if redirect:
+        return RedirectResponse(
+            signed.url,
+            status_code=status.HTTP_307_TEMPORARY_REDIRECT,
+            headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+        )
+    return SignedUrl(url=signed.url, expires_at=signed.expires_at)

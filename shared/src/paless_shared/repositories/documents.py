@@ -4,10 +4,11 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import case, delete, func, select, tuple_, update
+from sqlalchemy import case, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from paless_shared.models import Document, DocumentStatus, Grant, Upload, UploadStatus
+from paless_shared.models import Document, DocumentStatus, Upload, UploadStatus
+from paless_shared.repositories.grants import drop_grants
 
 
 class DocumentRepository:
@@ -122,9 +123,7 @@ class DocumentRepository:
 
     async def delete(self, document: Document) -> None:
         """Delete the row, and the grants on it (they hold no foreign key)."""
-        await self.session.execute(
-            delete(Grant).where(Grant.object_type == "document", Grant.object_id == document.id)
-        )
+        await drop_grants(self.session, "document", [document.id])
         await self.session.delete(document)
         await self.session.flush()
 

@@ -353,13 +353,7 @@ async def update_document(
         change("archive_serial_number", changes["archive_serial_number"])
     if "tags" in changes:
         wanted = await _visible_ids(session, principal, Tag, changes["tags"], "tags")
-        old = set(
-            (
-                await session.execute(
-                    select(document_tags.c.tag_id).where(document_tags.c.document_id == document.id)
-                )
-            ).scalars()
-        )
+        old = await _tag_ids(session, document.id)
         # Tags the caller cannot see stay: they are not theirs to remove.
         await session.execute(
             delete(document_tags).where(
@@ -368,13 +362,7 @@ async def update_document(
             )
         )
         await set_tags(session, [document.id], wanted)
-        new = set(
-            (
-                await session.execute(
-                    select(document_tags.c.tag_id).where(document_tags.c.document_id == document.id)
-                )
-            ).scalars()
-        )
+        new = await _tag_ids(session, document.id)
         if old != new:
             audit["tags"] = [sorted(map(str, old)), sorted(map(str, new))]
     if "custom_fields" in changes:
@@ -402,6 +390,13 @@ async def update_document(
         )
     await session.refresh(document)
     return document
+
+
+async def _tag_ids(session: AsyncSession, document_id: uuid.UUID) -> set[uuid.UUID]:
+    result = await session.execute(
+        select(document_tags.c.tag_id).where(document_tags.c.document_id == document_id)
+    )
+    return set(result.scalars())
 
 
 def _shown(value: Any) -> Any:
@@ -456,9 +451,14 @@ async def _field_values(session: AsyncSession, document_id: uuid.UUID) -> dict[s
 async def _fields(
     session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, CustomField]:
-    await _visible_ids(session, principal, CustomField, ids, "custom_fields")
-    result = await session.execute(select(CustomField).where(CustomField.id.in_(ids)))
-    return {custom_field.id: custom_field for custom_field in result.scalars()}
+    result = await session.execute(
+        select(CustomField).where(CustomField.id.in_(ids), can_view(CustomField, principal))
+    )
+    found = {custom_field.id: custom_field for custom_field in result.scalars()}
+    missing = [str(item) for item in dict.fromkeys(ids) if item not in found]
+    if missing:
+        raise InvalidInput(f"custom_fields: no such custom_field: {', '.join(missing)}")
+    return found
 
 
 @dataclass(frozen=True)

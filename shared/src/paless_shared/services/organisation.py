@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared import matching
-from paless_shared.access import Principal, can_change, can_view
+from paless_shared.access import OBJECT_TYPES, Principal, can_change, can_view
 from paless_shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from paless_shared.models import (
     Correspondent,
@@ -29,8 +29,8 @@ from paless_shared.models import (
     document_tags,
 )
 from paless_shared.pagination import decode_name_cursor, encode_name_cursor
+from paless_shared.repositories.grants import drop_grants
 from paless_shared.search import refresh_search
-from paless_shared.services.permissions import drop_grants
 
 Organiser = Tag | Correspondent | DocumentType
 M = TypeVar("M", Tag, Correspondent, DocumentType, CustomField)
@@ -130,20 +130,18 @@ async def get_object(
     *,
     for_change: bool = False,
 ) -> M:
-    condition = (can_change if for_change else can_view)(model, principal)
-    found = (
+    row = (
         await session.execute(
-            select(model).where(model.id == object_id, can_view(model, principal))
+            select(model, can_change(model, principal).label("changeable")).where(
+                model.id == object_id, can_view(model, principal)
+            )
         )
-    ).scalar_one_or_none()
-    if found is None:
+    ).one_or_none()
+    if row is None:
         raise NotFound(f"{label(model)} {object_id} not found")
-    if for_change:
-        allowed = (
-            await session.execute(select(model.id).where(model.id == object_id, condition))
-        ).scalar_one_or_none()
-        if allowed is None:
-            raise Forbidden(f"you may view {label(model)} {object_id} but not change it")
+    if for_change and not row.changeable:
+        raise Forbidden(f"you may view {label(model)} {object_id} but not change it")
+    found: M = row[0]
     return found
 
 
@@ -327,7 +325,7 @@ async def delete_object(
     affected: list[uuid.UUID] = (
         [] if isinstance(obj, CustomField) else await _documents_using(session, obj)
     )
-    await drop_grants(session, model, [obj.id])
+    await drop_grants(session, OBJECT_TYPES[model], [obj.id])
     await session.delete(obj)
     await session.flush()
     await refresh_search(session, affected, language=language)
@@ -339,10 +337,9 @@ async def autocomplete(
     """Tags and correspondents whose name starts with or resembles `term`: prefix
     matches first, then by trigram similarity."""
     found: list[tuple[str, Any, float, bool]] = []
-    pattern = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     for kind, model in (("tag", Tag), ("correspondent", Correspondent)):
         similarity = func.word_similarity(term, model.name)
-        prefix = model.name.ilike(pattern, escape="\\")
+        prefix = model.name.istartswith(term, autoescape=True)
         rows = await session.execute(
             select(model, similarity.label("similarity"), prefix.label("prefix"))
             .where(can_view(model, principal), prefix | model.name.op("%>")(term))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,13 +153,3 @@ def _plain(permissions: Permissions) -> dict[str, Any]:
             "groups": sorted(map(str, permissions.change.groups)),
         },
     }
-
-
-async def drop_grants(session: AsyncSession, model: Any, ids: Sequence[uuid.UUID]) -> None:
-    """Grants of objects that are gone (grants point at objects without a foreign key)."""
-    if ids:
-        await session.execute(
-            delete(Grant).where(
-                Grant.object_type == OBJECT_TYPES[model], Grant.object_id.in_(list(ids))
-            )
-        )

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from paless_shared.access import Principal, can_view
+from paless_shared.access import Principal, can_change, can_view
 from paless_shared.errors import Forbidden, InvalidInput, NotFound
 from paless_shared.models import Document, ShareLink
 from paless_shared.services.audit import record
@@ -65,8 +65,6 @@ async def list_links(session: AsyncSession, document_id: uuid.UUID) -> Sequence[
 async def revoke_link(session: AsyncSession, principal: Principal, link_id: uuid.UUID) -> None:
     """The link's creator, whoever may change the document, or an admin may revoke it;
     others who can see the document get 403, everyone else 404."""
-    from paless_shared.access import can_change
-
     row = (
         await session.execute(
             select(ShareLink, can_change(Document, principal).label("changeable"))

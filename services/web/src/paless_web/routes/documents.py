@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query, Request, Response, status
-from fastapi.responses import RedirectResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared import models
@@ -16,7 +15,7 @@ from paless_shared.models import DocumentStatus
 from paless_shared.search import DocumentFilter, FieldCondition, SearchHit, Sort
 from paless_shared.services import audit, editing
 from paless_shared.services import documents as service
-from paless_shared.storage import PresignedUrl
+from paless_web.delivery import RedirectQuery, signed_answer
 from paless_web.deps import ConfigDep, CurrentUser, DeliveryDep, StorageDep, UnitOfWorkDep
 from paless_web.multipart import parse_streaming_form
 from paless_web.problems import responses
@@ -65,11 +64,6 @@ _UPLOAD_BODY: dict[str, Any] = {
         },
     }
 }
-
-RedirectQuery = Annotated[
-    bool,
-    Query(description="true: answer 307 to the signed URL; false: return it as JSON."),
-]
 
 
 @router.post(
@@ -467,16 +461,6 @@ async def reprocess_document(
     return await present_one(uow.session, Principal.of(user), document)
 
 
-def _signed_answer(signed: PresignedUrl, redirect: bool) -> Any:
-    if redirect:
-        return RedirectResponse(
-            signed.url,
-            status_code=status.HTTP_307_TEMPORARY_REDIRECT,
-            headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
-        )
-    return SignedUrl(url=signed.url, expires_at=signed.expires_at)
-
-
 _SIGNED_RESPONSES: dict[int | str, dict[str, Any]] = {
     307: {"description": "Redirect to the signed URL (the default)."},
     **responses(401, 404, 422),
@@ -519,7 +503,7 @@ async def download_document(
         disposition=disposition,
         expires_in=config.delivery.download_url_expiry_seconds,
     )
-    return _signed_answer(signed, redirect)
+    return signed_answer(signed, redirect)
 
 
 @router.get(
@@ -551,4 +535,4 @@ async def document_thumbnail(
         disposition="inline",
         expires_in=config.delivery.download_url_expiry_seconds,
     )
-    return _signed_answer(signed, redirect)
+    return signed_answer(signed, redirect)

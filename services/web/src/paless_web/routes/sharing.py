@@ -6,7 +6,6 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response, status
-from fastapi.responses import RedirectResponse
 
 from paless_shared import models
 from paless_shared.access import Principal
@@ -14,6 +13,7 @@ from paless_shared.errors import Forbidden
 from paless_shared.services import audit, sharing
 from paless_shared.services import documents as documents_service
 from paless_shared.services import permissions as service
+from paless_web.delivery import RedirectQuery, signed_answer
 from paless_web.deps import ConfigDep, CurrentUser, DeliveryDep, UnitOfWorkDep
 from paless_web.problems import responses
 from paless_web.schemas import (
@@ -195,9 +195,7 @@ async def open_share_link(
     uow: UnitOfWorkDep,
     delivery: DeliveryDep,
     config: ConfigDep,
-    redirect: Annotated[
-        bool, Query(description="true: answer 307 to the signed URL; false: return it as JSON.")
-    ] = True,
+    redirect: RedirectQuery = True,
 ) -> Any:
     """No authentication: an active link redirects to the file (a signed URL valid five
     minutes at most); an unknown, expired or revoked link is 404."""
@@ -209,13 +207,7 @@ async def open_share_link(
         disposition="attachment",
         expires_in=min(config.delivery.download_url_expiry_seconds, 300),
     )
-    if not redirect:
-        return SignedUrl(url=signed.url, expires_at=signed.expires_at)
-    return RedirectResponse(
-        signed.url,
-        status_code=status.HTTP_307_TEMPORARY_REDIRECT,
-        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
-    )
+    return signed_answer(signed, redirect)
 
 
 audit_log = APIRouter(tags=["audit"])
