@@ -38,8 +38,8 @@ import httpx
 import psutil
 from fastapi import FastAPI
 
-from paless_shared.errors import NotFound
-from paless_shared.models import Document
+from paless_shared.platform.errors import NotFound
+from paless_shared.tables import Document
 from paless_web import problems
 
 # Module level: FastAPI resolves these annotations (strings here) in this module.
@@ -99,8 +99,8 @@ def serve_baseline(port: int) -> None:
     """uvicorn as paless-web runs it (h11, no access log, one process)."""
     import uvicorn
 
-    from paless_shared.observability import configure_logging
-    from paless_shared.settings import AppSettings, load
+    from paless_shared.platform.observability import configure_logging
+    from paless_shared.platform.settings import AppSettings, load
 
     settings = load(AppSettings)
     configure_logging(settings.log_level, settings.log_format)
@@ -273,8 +273,8 @@ def upload_documents(base_url: str, headers: dict[str, str], count: int) -> dict
 
 async def presign_cost(count: int) -> dict[str, float]:
     """Seconds per signed URL, the way the API makes them (one Storage per process)."""
-    from paless_shared.settings import S3Settings, load
-    from paless_shared.storage import Storage
+    from paless_shared.platform.settings import S3Settings, load
+    from paless_shared.platform.storage import Storage
 
     async with Storage.open(load(S3Settings)) as storage:
         key = storage.original_key(uuid.uuid4())

@@ -130,9 +130,9 @@ async def run_ingest(
     seconds from the first ingest task's start to the last one's finish."""
     from redis.asyncio import Redis
 
-    from paless_shared.db import create_engine, create_sessionmaker, unit_of_work
-    from paless_shared.services.auth import create_user
-    from paless_shared.settings import DatabaseSettings, RedisSettings, load
+    from paless_shared.accounts.users import create_user
+    from paless_shared.platform.database import create_engine, create_sessionmaker, unit_of_work
+    from paless_shared.platform.settings import DatabaseSettings, RedisSettings, load
     from paless_web.app import create_app
 
     engine = create_engine(load(DatabaseSettings))

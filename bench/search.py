@@ -145,7 +145,7 @@ async def seed(
 
 def _refresh_sql() -> str:
     """The product's index statement (paless_shared.search), for asyncpg."""
-    from paless_shared.search import _REFRESH, SEARCH_CONTENT_CHARS
+    from paless_shared.search.queries import _REFRESH, SEARCH_CONTENT_CHARS
 
     sql = str(_REFRESH)
     return (
@@ -156,10 +156,10 @@ def _refresh_sql() -> str:
 
 
 async def setup_owner(database_url: str) -> tuple[uuid.UUID, str, list[uuid.UUID], list[uuid.UUID]]:
-    from paless_shared.db import create_engine, create_sessionmaker, unit_of_work
-    from paless_shared.models import Correspondent, Tag
-    from paless_shared.services.auth import create_user
-    from paless_shared.settings import DatabaseSettings
+    from paless_shared.accounts.users import create_user
+    from paless_shared.platform.database import create_engine, create_sessionmaker, unit_of_work
+    from paless_shared.platform.settings import DatabaseSettings
+    from paless_shared.tables import Correspondent, Tag
 
     engine = create_engine(DatabaseSettings(database_url=database_url))  # type: ignore[arg-type]
     password = secrets.token_urlsafe(12)
@@ -248,10 +248,11 @@ async def explain(database_url: str, owner: uuid.UUID, tag: uuid.UUID, rare: str
     own query code."""
     from sqlalchemy import event
 
-    from paless_shared.access import Principal
-    from paless_shared.db import create_engine, create_sessionmaker
-    from paless_shared.search import DocumentFilter, find_documents
-    from paless_shared.settings import DatabaseSettings
+    from paless_shared.platform.database import create_engine, create_sessionmaker
+    from paless_shared.platform.principal import Principal
+    from paless_shared.platform.settings import DatabaseSettings, SearchSettings
+    from paless_shared.search.filters import DocumentFilter
+    from paless_shared.search.service import find_documents, session_info
 
     engine = create_engine(DatabaseSettings(database_url=database_url))  # type: ignore[arg-type]
     captured: list[tuple[str, Any]] = []
@@ -269,13 +270,11 @@ async def explain(database_url: str, owner: uuid.UUID, tag: uuid.UUID, rare: str
         "q_and_filter": DocumentFilter(q=COMMON_WORD, tags_all=[tag]),
     }
     try:
-        sessions = create_sessionmaker(engine)
+        sessions = create_sessionmaker(engine, info=session_info(SearchSettings()))
         for name, filters in cases.items():
             async with sessions() as session:
                 captured.clear()
-                await find_documents(
-                    session, Principal(owner), filters, language="simple", limit=50
-                )
+                await find_documents(session, Principal(owner), filters, limit=50)
                 statement, parameters = next(
                     (sql, params) for sql, params in captured if sql.lstrip().startswith("SELECT")
                 )

@@ -153,8 +153,8 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
 
 @pytest.fixture(scope="session")
 async def db(servers: Servers) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    from paless_shared.db import create_engine, create_sessionmaker
-    from paless_shared.settings import DatabaseSettings
+    from paless_shared.platform.database import create_engine, create_sessionmaker
+    from paless_shared.platform.settings import DatabaseSettings
 
     engine = create_engine(DatabaseSettings(database_url=servers.database_url))  # type: ignore[arg-type]
     yield create_sessionmaker(engine)
@@ -163,8 +163,8 @@ async def db(servers: Servers) -> AsyncIterator[async_sessionmaker[AsyncSession]
 
 @pytest.fixture(scope="session")
 async def queue(servers: Servers) -> AsyncIterator[ArqRedis]:
-    from paless_shared.jobs import create_queue
-    from paless_shared.settings import RedisSettings, load
+    from paless_shared.platform.jobs import create_queue
+    from paless_shared.platform.settings import RedisSettings, load
 
     pool = await create_queue(load(RedisSettings))
     yield pool
@@ -173,8 +173,8 @@ async def queue(servers: Servers) -> AsyncIterator[ArqRedis]:
 
 @pytest.fixture(scope="session")
 async def storage(servers: Servers) -> AsyncIterator[Any]:
-    from paless_shared.settings import S3Settings, load
-    from paless_shared.storage import Storage
+    from paless_shared.platform.settings import S3Settings, load
+    from paless_shared.platform.storage import Storage
 
     async with Storage.open(load(S3Settings)) as opened:
         yield opened
@@ -218,7 +218,7 @@ class Account:
 def account_password() -> tuple[str, str]:
     """One password (and its Argon2 hash, computed once) for every test account: hashing
     is slow on purpose, and only the auth tests need to exercise it."""
-    from paless_shared.security import hash_password
+    from paless_shared.platform.security import hash_password
 
     password = secrets.token_urlsafe(12)
     return password, hash_password(password)
@@ -230,20 +230,20 @@ async def make_account(
 ) -> Any:
     """Create a user with a token; returns an Account with auth headers. (Logging in
     over HTTP is covered by tests/web/test_auth.py.)"""
-    from paless_shared.db import unit_of_work
-    from paless_shared.models import User
-    from paless_shared.repositories.users import UserRepository
-    from paless_shared.services.auth import issue_token
+    from paless_shared.accounts.tokens import issue_token
+    from paless_shared.platform.database import unit_of_work
+    from paless_shared.platform.principal import Principal
+    from paless_shared.tables import User
 
     password, password_hash = account_password
 
     async def make(username: str | None = None, *, admin: bool = False) -> Account:
         username = username or f"user-{secrets.token_hex(4)}"
         async with unit_of_work(db) as session:
-            user = await UserRepository(session).add(
-                User(username=username, password_hash=password_hash, is_admin=admin)
-            )
-            token = await issue_token(session, user, name="test", ttl_seconds=3600)
+            user = User(username=username, password_hash=password_hash, is_admin=admin)
+            session.add(user)
+            await session.flush()
+            token = await issue_token(session, Principal(user.id), name="test", ttl_seconds=3600)
         return Account(user.id, username, password, {"Authorization": f"Bearer {token.secret}"})
 
     return make

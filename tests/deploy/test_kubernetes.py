@@ -23,7 +23,7 @@ import pytest
 import yaml
 from pydantic_settings import BaseSettings
 
-from paless_shared import settings as paless_settings
+from paless_shared.platform import settings as paless_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 K8S = REPO_ROOT / "deploy" / "k8s"

@@ -20,7 +20,7 @@ from arq import ArqRedis
 from arq.constants import result_key_prefix
 
 from paless_devstack import free_port
-from paless_shared.models import DocumentStatus, TaskStatus
+from paless_shared.tables import DocumentStatus, TaskStatus
 from tests.e2e.processes import Service, Services, script, service_env, wait_until_ready
 from tests.pdfs import text_pdf
 from tests.worker.support import DocumentRows, TaskRows

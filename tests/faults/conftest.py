@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from paless_devstack import RunningService, free_port, start_seaweedfs
 from paless_devstack.s3 import PORT_SPAN
-from paless_shared.models import Document, DocumentStatus, Task
+from paless_shared.tables import Document, DocumentStatus, Task
 from tests.conftest import Account
 from tests.e2e.processes import Service, script, service_env
 from tests.worker.support import DocumentRows, TaskRows, uploader
@@ -255,13 +255,14 @@ async def fresh_state(db: async_sessionmaker[AsyncSession], queue: ArqRedis) -> 
 
 
 async def new_account(db: async_sessionmaker[AsyncSession]) -> Account:
-    from paless_shared.db import unit_of_work
-    from paless_shared.services.auth import create_user, issue_token
+    from paless_shared.accounts.tokens import issue_token
+    from paless_shared.accounts.users import create_user, principal_of
+    from paless_shared.platform.database import unit_of_work
 
     username, password = f"faults-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
     async with unit_of_work(db) as session:
         user = await create_user(session, username, password)
-        token = await issue_token(session, user, name="faults", ttl_seconds=3600)
+        token = await issue_token(session, principal_of(user), name="faults", ttl_seconds=3600)
     return Account(user.id, username, password, {"Authorization": f"Bearer {token.secret}"})
 
 

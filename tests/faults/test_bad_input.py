@@ -21,7 +21,7 @@ import pytest
 from arq import ArqRedis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from paless_shared.models import DocumentStatus
+from paless_shared.tables import DocumentStatus
 from tests.conftest import Account, upload
 from tests.faults import corpus
 from tests.faults.conftest import (

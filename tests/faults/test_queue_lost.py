@@ -12,7 +12,7 @@ import pytest
 from arq import ArqRedis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from paless_shared.models import DocumentStatus, TaskStatus
+from paless_shared.tables import DocumentStatus, TaskStatus
 from tests.faults.conftest import statuses
 from tests.pdfs import text_pdf
 from tests.worker.support import TaskRows

@@ -13,8 +13,7 @@ import pytest
 from arq import ArqRedis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from paless_shared.models import DocumentStatus, TaskStatus
-from paless_shared.settings import (
+from paless_shared.platform.settings import (
     AuthSettings,
     CdnSettings,
     DatabaseSettings,
@@ -23,6 +22,7 @@ from paless_shared.settings import (
     S3Settings,
     load,
 )
+from paless_shared.tables import DocumentStatus, TaskStatus
 from paless_web.state import WebConfig
 from tests.conftest import Account, upload
 from tests.faults.conftest import PrivateS3, in_process_web, row_counts

@@ -17,7 +17,7 @@ import pytest
 from arq import ArqRedis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from paless_shared.models import Document, DocumentStatus, Task, TaskStatus
+from paless_shared.tables import Document, DocumentStatus, Task, TaskStatus
 from tests.conftest import upload
 from tests.faults.conftest import (
     FINAL,

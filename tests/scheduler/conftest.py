@@ -32,8 +32,8 @@ def services(tmp_path: Path) -> Iterator[Services]:
 @pytest.fixture
 async def second_queue(servers: Servers) -> AsyncIterator[ArqRedis]:
     """A connection pool of its own, as a second scheduler process would have."""
-    from paless_shared.jobs import create_queue
-    from paless_shared.settings import RedisSettings, load
+    from paless_shared.platform.jobs import create_queue
+    from paless_shared.platform.settings import RedisSettings, load
 
     pool = await create_queue(load(RedisSettings))
     yield pool

@@ -11,11 +11,11 @@ from arq import ArqRedis
 from arq.constants import job_key_prefix, result_key_prefix, retry_key_prefix
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from paless_shared import jobs
-from paless_shared.db import unit_of_work
-from paless_shared.jobs import JobBuffer
-from paless_shared.models import DocumentStatus, TaskStatus
-from paless_shared.services.processing import requeue_stale
+from paless_shared.maintenance.reconcile import requeue_stale
+from paless_shared.platform import jobs
+from paless_shared.platform.database import unit_of_work
+from paless_shared.platform.jobs import JobBuffer
+from paless_shared.tables import DocumentStatus, TaskStatus
 from tests.pdfs import text_pdf
 from tests.worker.support import DocumentRows, TaskRows
 

@@ -11,8 +11,8 @@ from arq import ArqRedis
 from arq.constants import job_key_prefix
 
 from paless_scheduler.schedule import SLOT_KEY_PREFIX, PeriodicJob, periodic_jobs, tick
-from paless_shared import jobs
-from paless_shared.settings import ConfigurationError, SchedulerSettings, load
+from paless_shared.platform import jobs
+from paless_shared.platform.settings import ConfigurationError, SchedulerSettings, load
 
 RECONCILE_EVERY_MINUTE = [PeriodicJob(jobs.RECONCILE, "* * * * *")]
 # Some moment inside the minute that starts at 1_800_000_000 (a multiple of 60).

@@ -8,13 +8,14 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Enum
 
 from paless_devstack.postgres import plain_url
-from paless_shared import models
+from paless_shared import tables  # noqa: F401  (registers the tables)
 from paless_shared.migrate import alembic_config
+from paless_shared.platform.database import Base
 
-TABLES = set(models.Base.metadata.tables)
+TABLES = set(Base.metadata.tables)
 ENUMS = {
     column.type.name
-    for table in models.Base.metadata.tables.values()
+    for table in Base.metadata.tables.values()
     for column in table.columns
     if isinstance(column.type, Enum) and column.type.name
 }

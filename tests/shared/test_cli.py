@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from paless_shared.models import User
-from paless_shared.security import verify_password
+from paless_shared.platform.security import verify_password
+from paless_shared.tables import User
 from tests.e2e.processes import script, service_env
 from tests.shared.database import ENUMS, TABLES, head, schema
 

@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from paless_shared.storage import content_disposition
+from paless_shared.platform.storage import content_disposition
 
 # RFC 6266 with RFC 5987 attr-chars; the whole header must match, so an injected
 # parameter or line cannot hide anywhere.

@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from paless_shared import matching
-from paless_shared.errors import InvalidInput
-from paless_shared.matching import Rule, matches
-from paless_shared.models import MatchingAlgorithm
+from paless_shared.matching import rules as matching
+from paless_shared.matching.rules import Rule, matches
+from paless_shared.platform.errors import InvalidInput
+from paless_shared.tables import MatchingAlgorithm
 
 TEXT = "Invoice INV-2026-0042 from ACME Corporation\nfor electricity\tand   gas, total 12.50 EUR"
 

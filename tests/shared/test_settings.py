@@ -12,9 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from paless_shared import cli
-from paless_shared.models import User
-from paless_shared.security import verify_password
-from paless_shared.settings import (
+from paless_shared.platform.security import verify_password
+from paless_shared.platform.settings import (
     ConfigurationError,
     DatabaseSettings,
     HttpSettings,
@@ -23,6 +22,7 @@ from paless_shared.settings import (
     WorkerSettings,
     load,
 )
+from paless_shared.tables import User
 from tests.e2e.processes import script, service_env
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from paless_shared.settings import (
+from paless_shared.platform.settings import (
     AuthSettings,
     CdnSettings,
     DatabaseSettings,

@@ -15,17 +15,15 @@ import httpx
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from paless_shared.models import (
+from paless_shared.search.service import refresh_search
+from paless_shared.tables import (
     CustomFieldValue,
     Document,
     DocumentStatus,
     Note,
     document_tags,
 )
-from paless_shared.search import refresh_search
 from tests.conftest import Account
-
-LANGUAGE = "simple"  # the test settings' PALESS_SEARCH_LANGUAGE (the default)
 
 
 @asynccontextmanager
@@ -102,7 +100,7 @@ class StoredDocuments:
                     CustomFieldValue(document_id=document_id, field_id=_uuid(field_id), **columns)
                 )
             await session.flush()
-            await refresh_search(session, [document_id], language=LANGUAGE)
+            await refresh_search(session, [document_id])
             await session.commit()
         return str(document_id)
 

@@ -12,7 +12,7 @@ import argon2
 import httpx
 from sqlalchemy import update
 
-from paless_shared.models import User
+from paless_shared.tables import User
 from tests.conftest import Account
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"

@@ -9,8 +9,8 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from paless_shared.models import ApiToken, Document, Group, GroupMember, User
-from paless_shared.security import verify_password
+from paless_shared.platform.security import verify_password
+from paless_shared.tables import ApiToken, Document, Group, GroupMember, User
 from tests.web.support import assert_problem, with_cheap_password
 
 NEW_PASSWORD = "a brand new passphrase"

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sqlalchemy import select, text, update
 
-from paless_shared.models import ApiToken, User
+from paless_shared.tables import ApiToken, User
 from tests.web.support import assert_problem
 
 

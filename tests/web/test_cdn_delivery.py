@@ -14,7 +14,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from paless_shared.settings import (
+from paless_shared.platform.settings import (
     AuthSettings,
     CdnSettings,
     DatabaseSettings,

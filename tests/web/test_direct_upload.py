@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from sqlalchemy import func, select, update
 
-from paless_shared.models import Document, Upload
+from paless_shared.tables import Document, Upload
 from tests.pdfs import text_pdf
 from tests.web.support import (
     assert_problem,

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from paless_shared.models import Document
+from paless_shared.tables import Document
 from paless_web.app import create_app
 from tests.conftest import upload
 from tests.pdfs import text_pdf

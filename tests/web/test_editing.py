@@ -13,7 +13,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from paless_shared.models import AuditEvent, Document
+from paless_shared.tables import AuditEvent, Document
 from tests.conftest import Account
 from tests.web.stored import (
     StoredDocuments,

@@ -19,9 +19,9 @@ import uvicorn
 from sqlalchemy import func, select
 
 from paless_devstack import free_port
-from paless_shared.models import ApiToken
-from paless_shared.observability import JsonFormatter, TextFormatter
-from paless_shared.settings import HttpSettings, WebSettings
+from paless_shared.platform.observability import JsonFormatter, TextFormatter
+from paless_shared.platform.settings import HttpSettings, WebSettings
+from paless_shared.tables import ApiToken
 from paless_web.app import create_app
 from paless_web.main import server_options
 from tests.conftest import upload

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from paless_devstack import free_port
-from paless_shared.settings import S3Settings, load
+from paless_shared.platform.settings import S3Settings, load
 from tests.web.support import assert_problem
 
 

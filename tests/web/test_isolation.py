@@ -33,7 +33,10 @@ from arq import ArqRedis
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from paless_shared.models import (
+from paless_shared.accounts.tokens import issue_token
+from paless_shared.platform.principal import Principal
+from paless_shared.platform.security import hash_token, new_token_secret
+from paless_shared.tables import (
     ApiToken,
     Correspondent,
     CustomField,
@@ -55,8 +58,6 @@ from paless_shared.models import (
     User,
     document_tags,
 )
-from paless_shared.security import hash_token, new_token_secret
-from paless_shared.services.auth import issue_token
 from paless_web.app import create_app
 from tests.conftest import Account
 from tests.pdfs import text_pdf
@@ -139,7 +140,7 @@ async def add_account(
     user = User(id=uuid.uuid4(), username=username, password_hash=password_hash, is_admin=admin)
     session.add(user)
     await session.flush()
-    token = await issue_token(session, user, name="test", ttl_seconds=3600)
+    token = await issue_token(session, Principal(user.id), name="test", ttl_seconds=3600)
     return Account(user.id, username, "", {"Authorization": f"Bearer {token.secret}"})
 
 

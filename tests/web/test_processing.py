@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from paless_shared.models import Document
+from paless_shared.tables import Document
 from tests.conftest import upload
 from tests.pdfs import corrupt_pdf, encrypted_pdf, owner_only_encrypted_pdf, text_pdf
 from tests.web.support import object_keys

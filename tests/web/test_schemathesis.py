@@ -45,7 +45,8 @@ from schemathesis.specs.openapi.checks import (
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from paless_shared.models import (
+from paless_shared.platform.security import hash_token, new_token_secret
+from paless_shared.tables import (
     ApiToken,
     Correspondent,
     CustomField,
@@ -63,7 +64,6 @@ from paless_shared.models import (
     Upload,
     User,
 )
-from paless_shared.security import hash_token, new_token_secret
 from paless_web.app import create_app
 
 METHODS = {"get", "put", "post", "delete", "patch"}

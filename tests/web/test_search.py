@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from paless_shared.models import (
+from paless_shared.tables import (
     Correspondent,
     CustomField,
     CustomFieldType,

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from paless_shared.models import Grant, Permission, ShareLink
+from paless_shared.tables import Grant, Permission, ShareLink
 from tests.conftest import Account
 from tests.pdfs import text_pdf
 from tests.web.stored import StoredDocuments, running_app

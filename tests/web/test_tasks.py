@@ -12,8 +12,8 @@ import pytest
 from arq import ArqRedis
 from sqlalchemy import delete, select
 
-from paless_shared import jobs
-from paless_shared.models import Task
+from paless_shared.platform import jobs
+from paless_shared.tables import Task
 from tests.conftest import Account, upload
 from tests.pdfs import corrupt_pdf, text_pdf
 from tests.web.support import assert_problem

@@ -11,7 +11,7 @@ from contextlib import AsyncExitStack
 import httpx
 import pytest
 
-from paless_shared.settings import AuthSettings
+from paless_shared.platform.settings import AuthSettings
 from paless_web.app import create_app
 from paless_web.state import WebConfig
 from tests.web.support import assert_problem, with_cheap_password

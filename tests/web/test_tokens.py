@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from sqlalchemy import select, text, update
 
-from paless_shared.models import ApiToken
+from paless_shared.tables import ApiToken
 from tests.web.support import assert_problem
 
 

@@ -13,8 +13,8 @@ import pytest
 from arq import ArqRedis
 from sqlalchemy import select, update
 
-from paless_shared import jobs
-from paless_shared.models import Document, DocumentStatus, Task, TaskStatus
+from paless_shared.platform import jobs
+from paless_shared.tables import Document, DocumentStatus, Task, TaskStatus
 from tests.conftest import Account, upload
 from tests.pdfs import corrupt_pdf, text_pdf
 from tests.web.support import assert_problem, object_keys

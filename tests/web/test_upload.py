@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from paless_shared.models import Document
+from paless_shared.tables import Document
 from tests.conftest import upload
 from tests.pdfs import text_pdf
 from tests.web.support import (

@@ -11,7 +11,7 @@ import httpx
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from paless_shared.models import Document, Task
+from paless_shared.tables import Document, Task
 from tests.conftest import Account, upload
 
 # Document columns that a no-op re-run must leave exactly as they were.

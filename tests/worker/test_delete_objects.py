@@ -8,7 +8,7 @@ from typing import Any
 
 from arq import ArqRedis
 
-from paless_shared import jobs
+from paless_shared.platform import jobs
 
 
 async def test_delete_objects_removes_them_and_running_again_is_harmless(

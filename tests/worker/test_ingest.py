@@ -13,8 +13,8 @@ import pytest
 from arq import ArqRedis
 
 from paless_devstack import free_port
-from paless_shared import jobs
-from paless_shared.models import DocumentStatus
+from paless_shared.platform import jobs
+from paless_shared.tables import DocumentStatus
 from tests.conftest import Account
 from tests.pdfs import corrupt_pdf, encrypted_pdf, owner_only_encrypted_pdf, text_pdf
 from tests.worker.support import (

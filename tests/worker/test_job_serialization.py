@@ -12,8 +12,8 @@ from typing import Any
 from arq import ArqRedis
 from arq.constants import job_key_prefix, result_key_prefix
 
-from paless_shared import jobs
-from paless_shared.models import DocumentStatus
+from paless_shared.platform import jobs
+from paless_shared.tables import DocumentStatus
 from tests.pdfs import text_pdf
 from tests.worker.support import DocumentRows
 

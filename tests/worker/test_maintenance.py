@@ -14,8 +14,8 @@ from arq import ArqRedis
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from paless_shared import jobs
-from paless_shared.models import Task, TaskStatus, Upload
+from paless_shared.platform import jobs
+from paless_shared.tables import Task, TaskStatus, Upload
 from tests.conftest import Account
 from tests.pdfs import text_pdf
 from tests.web.support import direct_upload, object_keys, send_to_storage, start_direct_upload

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from paless_shared.models import DocumentStatus, document_tags
+from paless_shared.tables import DocumentStatus, document_tags
 from tests.conftest import Account
 from tests.pdfs import text_pdf
 from tests.worker.support import DocumentRows

@@ -14,11 +14,11 @@ from arq.constants import job_key_prefix, result_key_prefix, retry_key_prefix
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from paless_shared import jobs
-from paless_shared.db import unit_of_work
-from paless_shared.jobs import JobBuffer
-from paless_shared.models import DocumentStatus, Task, TaskStatus
-from paless_shared.services.documents import create_document
+from paless_shared.documents.uploads import create_document
+from paless_shared.platform import jobs
+from paless_shared.platform.database import unit_of_work
+from paless_shared.platform.jobs import JobBuffer
+from paless_shared.tables import DocumentStatus, Task, TaskStatus
 from tests.conftest import Account
 from tests.pdfs import text_pdf
 from tests.worker.support import DocumentRows, TaskRows
@@ -74,7 +74,6 @@ async def created_but_never_sent(
             filename="crash.pdf",
             title=None,
             size_bytes=len(content),
-            language="simple",
         )
     assert [job.function for job in buffer.jobs] == [jobs.INGEST]
     buffer.discard()  # the crash: committed, never enqueued

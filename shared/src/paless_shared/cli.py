@@ -1,4 +1,7 @@
-"""`paless`: the admin command (migrate, init-storage, create-user, reindex)."""
+"""`paless`: the admin command (migrate, init-storage, create-user, reindex).
+
+An entry point: each command owns its units of work (commits or rolls back).
+"""
 
 from __future__ import annotations
 
@@ -7,21 +10,23 @@ import asyncio
 import logging
 import sys
 
-from paless_shared.db import create_engine, create_sessionmaker, unit_of_work
-from paless_shared.errors import DomainError
-from paless_shared.services.auth import create_user
-from paless_shared.settings import (
+from paless_shared.accounts.users import create_user
+from paless_shared.platform.database import create_engine, create_sessionmaker, unit_of_work
+from paless_shared.platform.errors import DomainError
+from paless_shared.platform.settings import (
     ENV_PREFIX,
     AdminSettings,
     AuthSettings,
     ConfigurationError,
     DatabaseSettings,
     S3Settings,
+    SearchSettings,
     in_production,
     load,
     weak_secret_problem,
 )
-from paless_shared.storage import Storage
+from paless_shared.platform.storage import Storage
+from paless_shared.search.service import reindex_batch, session_info
 
 
 async def _init_storage() -> None:
@@ -124,13 +129,19 @@ def _reindex_command(_: argparse.Namespace) -> None:
 
 
 async def _reindex() -> int:
-    from paless_shared.search import reindex_all
-    from paless_shared.settings import SearchSettings
-
+    """A batch per transaction: a long reindex holds no long lock."""
     engine = create_engine(load(DatabaseSettings))
+    sessions = create_sessionmaker(engine, info=session_info(load(SearchSettings)))
+    done = 0
+    after = None
     try:
-        async with create_sessionmaker(engine)() as session:
-            return await reindex_all(session, language=load(SearchSettings).search_language)
+        while True:
+            async with unit_of_work(sessions) as session:
+                ids = await reindex_batch(session, after=after)
+            if not ids:
+                return done
+            done += len(ids)
+            after = ids[-1]
     finally:
         await engine.dispose()
 

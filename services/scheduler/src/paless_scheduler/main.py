@@ -21,9 +21,9 @@ from redis.exceptions import RedisError
 
 from paless_scheduler.leader import LeaderLease
 from paless_scheduler.schedule import periodic_jobs, tick
-from paless_shared.jobs import create_queue
-from paless_shared.observability import configure_logging
-from paless_shared.settings import (
+from paless_shared.platform.jobs import create_queue
+from paless_shared.platform.observability import configure_logging
+from paless_shared.platform.settings import (
     AppSettings,
     RedisSettings,
     SchedulerSettings,

@@ -19,8 +19,8 @@ from arq import ArqRedis
 from croniter import croniter
 from prometheus_client import Gauge
 
-from paless_shared import jobs
-from paless_shared.settings import SchedulerSettings
+from paless_shared.platform import jobs
+from paless_shared.platform.settings import SchedulerSettings
 
 log = logging.getLogger(__name__)
 

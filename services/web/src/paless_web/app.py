@@ -7,10 +7,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
-from paless_shared.settings import HttpSettings, load
+from paless_shared.platform.settings import HttpSettings, load
 from paless_web import problems, security
 from paless_web.observability import RequestContextMiddleware
 from paless_web.routes import (
+    access,
+    audit,
     auth,
     documents,
     groups,
@@ -64,9 +66,9 @@ def create_app(config: WebConfig | None = None, *, http: HttpSettings | None = N
         organisation.document_types,
         organisation.custom_fields,
         organisation.autocomplete,
-        *sharing.permission_routers,
+        *access.permission_routers,
         sharing.share_links,
-        sharing.audit_log,
+        audit.audit_log,
     ):
         api.include_router(router)
     # Accounts: users, groups, API tokens.

@@ -13,9 +13,9 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from fastapi import Query, status
 from fastapi.responses import RedirectResponse
 
-from paless_shared.settings import CdnSettings
-from paless_shared.storage import PresignedUrl, Storage, content_disposition
-from paless_web.schemas import SignedUrl
+from paless_shared.platform.settings import CdnSettings
+from paless_shared.platform.storage import PresignedUrl, Storage, content_disposition
+from paless_web.schemas.common import SignedUrl
 
 Disposition = Literal["attachment", "inline"]
 

@@ -1,23 +1,32 @@
-"""Request dependencies: the unit of work, the current user, the process's clients."""
+"""Request dependencies: the unit of work, the caller, pagination parameters, the
+process's clients.
+
+The unit of work is the web's side of the transaction rule: one transaction per
+request, committed by `get_unit_of_work` before the response is sent (or rolled
+back), jobs enqueued after that commit. Routes and services do not commit; the two
+routes that must are named in docs/architecture.md.
+"""
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from paless_shared.errors import Forbidden, InvalidCredentials
-from paless_shared.jobs import JobBuffer
-from paless_shared.models import User
-from paless_shared.services.audit import client_address
-from paless_shared.services.auth import TokenAuthentication, authenticate_token
-from paless_shared.storage import Storage
+from paless_shared.accounts.tokens import TokenAuthentication, authenticate_token
+from paless_shared.audit.service import client_address
+from paless_shared.platform.errors import Forbidden, InvalidCredentials
+from paless_shared.platform.jobs import JobBuffer
+from paless_shared.platform.principal import Principal
+from paless_shared.platform.storage import Storage
+from paless_shared.tables import User
 from paless_web.delivery import Delivery
 from paless_web.state import WebConfig, WebState
 from paless_web.throttling import LoginThrottle
@@ -105,19 +114,28 @@ async def get_current_user(authenticated: Authentication) -> User:
     return authenticated.user
 
 
+# The caller's account row (for answers about the account itself, e.g. /users/me).
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+async def get_current_principal(authenticated: Authentication) -> Principal:
+    return authenticated.principal
+
+
+# The caller, as every service takes it.
+CurrentPrincipal = Annotated[Principal, Depends(get_current_principal)]
 
 
 # --- Accounts: admin-only routes, login throttling ---------------------------------
 
 
-async def get_admin_user(user: CurrentUser) -> User:
-    if not user.is_admin:
+async def get_admin_principal(principal: CurrentPrincipal) -> Principal:
+    if not principal.is_admin:
         raise Forbidden("only an admin may do this")
-    return user
+    return principal
 
 
-AdminUser = Annotated[User, Depends(get_admin_user)]
+AdminPrincipal = Annotated[Principal, Depends(get_admin_principal)]
 
 
 async def get_login_throttle(state: StateDep) -> LoginThrottle:
@@ -135,3 +153,50 @@ async def get_client_address(request: Request) -> str:
 
 
 ClientAddress = Annotated[str, Depends(get_client_address)]
+
+
+# --- Pagination ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageParams:
+    """`limit` and `cursor` of a keyset-paginated list."""
+
+    limit: int
+    cursor: str | None
+
+
+def page_params(*, default: int, maximum: int, cursor_length: int) -> Any:
+    """A dependency declaring `limit` (1..maximum, default) and `cursor` once for every
+    list with these bounds."""
+
+    async def pagination(limit: int, cursor: str | None) -> PageParams:
+        return PageParams(limit=limit, cursor=cursor)
+
+    # Built by hand: FastAPI reads the parameters from the signature, and the bounds
+    # are this call's values.
+    pagination.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter(
+                "limit",
+                inspect.Parameter.KEYWORD_ONLY,
+                default=default,
+                annotation=Annotated[int, Query(ge=1, le=maximum)],
+            ),
+            inspect.Parameter(
+                "cursor",
+                inspect.Parameter.KEYWORD_ONLY,
+                default=None,
+                annotation=Annotated[str | None, Query(max_length=cursor_length)],
+            ),
+        ],
+        return_annotation=PageParams,
+    )
+    return Annotated[PageParams, Depends(pagination)]
+
+
+# Most lists; documents (whose cursors carry a sort value) take longer cursors; the
+# organising objects and the audit log, longer pages.
+Pagination = page_params(default=50, maximum=200, cursor_length=512)
+DocumentPagination = page_params(default=50, maximum=200, cursor_length=1024)
+LongPagination = page_params(default=100, maximum=500, cursor_length=512)

@@ -6,8 +6,8 @@ from typing import Any
 
 import uvicorn
 
-from paless_shared.observability import configure_logging
-from paless_shared.settings import (
+from paless_shared.platform.observability import configure_logging
+from paless_shared.platform.settings import (
     AppSettings,
     HttpSettings,
     WebSettings,

@@ -14,7 +14,7 @@ from email.message import Message
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from paless_shared.errors import InvalidInput
+from paless_shared.platform.errors import InvalidInput
 
 MAX_FIELD_BYTES = 64 * 1024
 

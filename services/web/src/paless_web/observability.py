@@ -8,7 +8,7 @@ import time
 from prometheus_client import Counter, Gauge, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from paless_shared.observability import clean_request_id, request_id_var
+from paless_shared.platform.observability import clean_request_id, request_id_var
 
 log = logging.getLogger("paless_web")
 

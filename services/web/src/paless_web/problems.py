@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from paless_shared.errors import DEPENDENCY_ERRORS, DomainError, unavailable_dependency
+from paless_shared.platform.errors import DEPENDENCY_ERRORS, DomainError, unavailable_dependency
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from paless_shared.settings import HttpSettings
+from paless_shared.platform.settings import HttpSettings
 from paless_web.problems import problem_response
 
 # Routes that take a body of their own size (checked against PALESS_MAX_UPLOAD_BYTES

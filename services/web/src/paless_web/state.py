@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from arq import ArqRedis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from paless_shared.db import create_engine, create_sessionmaker
-from paless_shared.jobs import create_queue
-from paless_shared.settings import (
+from paless_shared.platform.database import create_engine, create_sessionmaker
+from paless_shared.platform.jobs import create_queue
+from paless_shared.platform.settings import (
     AuthSettings,
     CdnSettings,
     DatabaseSettings,
@@ -21,7 +21,8 @@ from paless_shared.settings import (
     SearchSettings,
     load,
 )
-from paless_shared.storage import Storage
+from paless_shared.platform.storage import Storage
+from paless_shared.search.service import session_info
 from paless_web.delivery import Delivery, create_delivery
 
 
@@ -69,7 +70,8 @@ async def open_state(config: WebConfig) -> AsyncIterator[WebState]:
         yield WebState(
             config=config,
             engine=engine,
-            sessionmaker=create_sessionmaker(engine),
+            # The search settings ride on every session (search reads them there).
+            sessionmaker=create_sessionmaker(engine, info=session_info(config.search)),
             queue=queue,
             storage=storage,
             delivery=create_delivery(storage, config.cdn),

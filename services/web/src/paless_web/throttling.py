@@ -17,8 +17,8 @@ import math
 
 from redis.asyncio import Redis
 
-from paless_shared.errors import TooManyRequests
-from paless_shared.settings import AuthSettings
+from paless_shared.platform.errors import TooManyRequests
+from paless_shared.platform.settings import AuthSettings
 
 KEY_PREFIX = "paless:login:"
 

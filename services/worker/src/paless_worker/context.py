@@ -13,8 +13,8 @@ from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from paless_shared.db import create_engine, create_sessionmaker
-from paless_shared.settings import (
+from paless_shared.platform.database import create_engine, create_sessionmaker
+from paless_shared.platform.settings import (
     DatabaseSettings,
     MaintenanceSettings,
     S3Settings,
@@ -23,7 +23,8 @@ from paless_shared.settings import (
     WorkerSettings,
     load,
 )
-from paless_shared.storage import Storage
+from paless_shared.platform.storage import Storage
+from paless_shared.search.service import session_info
 from paless_worker import pdf
 
 T = TypeVar("T")
@@ -130,13 +131,14 @@ async def open_context() -> WorkerContext:
     stack = AsyncExitStack()
     storage = await stack.enter_async_context(Storage.open(s3_settings))
     pdf_pool = await PdfPool.shared(settings.pdf_processes, settings.worker_pdf_memory_mb)
+    search_settings = load(SearchSettings)
     return WorkerContext(
         settings=settings,
         scheduler_settings=scheduler_settings,
         maintenance_settings=load(MaintenanceSettings),
-        search_settings=load(SearchSettings),
+        search_settings=search_settings,
         engine=engine,
-        sessionmaker=create_sessionmaker(engine),
+        sessionmaker=create_sessionmaker(engine, info=session_info(search_settings)),
         storage=storage,
         pdf_pool=pdf_pool,
         exit_stack=stack,

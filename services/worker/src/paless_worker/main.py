@@ -12,9 +12,9 @@ from arq.typing import WorkerCoroutine
 from arq.worker import Worker
 from prometheus_client import start_http_server
 
-from paless_shared import jobs
-from paless_shared.observability import configure_logging
-from paless_shared.settings import (
+from paless_shared.platform import jobs
+from paless_shared.platform.observability import configure_logging
+from paless_shared.platform.settings import (
     AppSettings,
     RedisSettings,
     WorkerSettings,

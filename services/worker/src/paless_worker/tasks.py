@@ -18,19 +18,20 @@ from typing import Any
 from arq import Retry
 from botocore.exceptions import ClientError
 
-from paless_shared.db import unit_of_work
-from paless_shared.errors import unavailable_dependency
-from paless_shared.jobs import JobBuffer
-from paless_shared.models import TaskStatus
-from paless_shared.services import editing, maintenance
-from paless_shared.services.processing import (
+from paless_shared.documents.processing import (
     ExtractedDocument,
     mark_failed,
     mark_ready,
-    requeue_stale,
     start_processing,
 )
-from paless_shared.services.tasks import Outcome
+from paless_shared.maintenance import service as maintenance
+from paless_shared.maintenance.reconcile import requeue_stale
+from paless_shared.matching import service as matching
+from paless_shared.platform.database import unit_of_work
+from paless_shared.platform.errors import unavailable_dependency
+from paless_shared.platform.jobs import JobBuffer
+from paless_shared.tables import TaskStatus
+from paless_shared.tasks.service import Outcome
 from paless_worker import pdf
 from paless_worker.context import PdfTimeout, WorkerContext
 from paless_worker.metrics import DOCUMENTS_FINISHED, PAGES_PROCESSED
@@ -111,7 +112,7 @@ async def _ingest(context: WorkerContext, doc_id: uuid.UUID) -> Outcome:
             session, doc_id, max_attempts=context.settings.worker_max_tries
         )
         original_key = document.original_key if document else None
-        rules = await editing.load_rules(session, document.owner_id) if document else None
+        rules = await matching.load_rules(session, document.owner_id) if document else None
     if original_key is None or rules is None:
         log.info("document.ingest.skipped", extra={"document_id": str(doc_id)})
         return Outcome(result={"document": "unchanged"})
@@ -148,15 +149,9 @@ async def _ingest(context: WorkerContext, doc_id: uuid.UUID) -> Outcome:
     )
     # Matching rules are CPU work with a bounded cost (paless_shared.matching): off
     # the event loop, so other jobs and the heartbeat keep going.
-    matches = await asyncio.to_thread(editing.evaluate, rules, parsed.text)
+    matches = await asyncio.to_thread(matching.evaluate, rules, parsed.text)
     async with unit_of_work(context.sessionmaker) as session:
-        document = await mark_ready(
-            session,
-            doc_id,
-            extracted,
-            matches=matches,
-            language=context.search_settings.search_language,
-        )
+        document = await mark_ready(session, doc_id, extracted, matches=matches)
     if document is None and thumbnail_key is not None:
         # Deleted while we worked: do not leave its thumbnail behind.
         await storage.delete(thumbnail_key)

@@ -22,12 +22,12 @@ from arq import Retry
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from paless_shared.db import unit_of_work
-from paless_shared.jobs import INGEST
-from paless_shared.models import TaskStatus
-from paless_shared.observability import clean_request_id, request_id_var
-from paless_shared.repositories.documents import DocumentRepository
-from paless_shared.services.tasks import Outcome, adopt_task, finish_task, start_task
+from paless_shared.documents.service import find_document
+from paless_shared.platform.database import unit_of_work
+from paless_shared.platform.jobs import INGEST
+from paless_shared.platform.observability import clean_request_id, request_id_var
+from paless_shared.tables import TaskStatus
+from paless_shared.tasks.service import Outcome, adopt_task, finish_task, start_task
 from paless_worker.context import WorkerContext
 from paless_worker.metrics import (
     JOB_DURATION,
@@ -116,7 +116,7 @@ async def _subject(
     if kind != INGEST or not args:
         return None, None
     try:
-        document = await DocumentRepository(session).get(uuid.UUID(str(args[0])))
+        document = await find_document(session, uuid.UUID(str(args[0])))
     except ValueError:
         return None, None
     return (document.owner_id, document.id) if document else (None, None)

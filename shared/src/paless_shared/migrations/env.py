@@ -1,4 +1,4 @@
-"""Alembic environment: async engine from PALESS_DATABASE_URL, models' metadata."""
+"""Alembic environment: async engine from PALESS_DATABASE_URL, the tables' metadata."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from paless_shared import models  # noqa: F401  (registers the tables)
-from paless_shared.db import Base, create_engine
-from paless_shared.settings import DatabaseSettings, load
+from paless_shared import tables  # noqa: F401  (registers the tables)
+from paless_shared.platform.database import Base, create_engine
+from paless_shared.platform.settings import DatabaseSettings, load
 
 target_metadata = Base.metadata
 

@@ -1,3 +1,5 @@
+"""Logging in: a username and password for a bearer token."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -5,13 +7,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
 
-from paless_shared.access import Principal
-from paless_shared.errors import InvalidCredentials, InvalidInput
-from paless_shared.services import audit
-from paless_shared.services.auth import authenticate, issue_token
+from paless_shared.accounts.tokens import authenticate, issue_token
+from paless_shared.audit import service as audit
+from paless_shared.platform.errors import InvalidCredentials, InvalidInput
 from paless_web.deps import ClientAddress, ConfigDep, LoginThrottleDep, UnitOfWorkDep
 from paless_web.problems import responses
-from paless_web.schemas import Token, TokenRequest
+from paless_web.schemas.accounts import Token, TokenRequest
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -66,10 +67,11 @@ async def create_token(
     credentials = await _credentials(request)
     await throttle.check(credentials.username, address)
     try:
-        user = await authenticate(uow.session, credentials.username, credentials.password)
+        principal = await authenticate(uow.session, credentials.username, credentials.password)
     except InvalidCredentials:
         await throttle.record_failure(credentials.username, address)
-        # The request's transaction rolls back with the 401: record in its own.
+        # The request's transaction rolls back with the 401: record in its own (a
+        # named exception to "routes do not commit").
         await uow.session.rollback()
         await audit.record(
             uow.session,
@@ -82,9 +84,9 @@ async def create_token(
         raise
     await throttle.record_success(credentials.username)
     token = await issue_token(
-        uow.session, user, name="login", ttl_seconds=config.auth.token_ttl_seconds
+        uow.session, principal, name="login", ttl_seconds=config.auth.token_ttl_seconds
     )
     await audit.record(
-        uow.session, Principal.of(user), "login.succeeded", object_type="user", object_id=user.id
+        uow.session, principal, "login.succeeded", object_type="user", object_id=principal.user_id
     )
     return Token(access_token=token.secret, expires_at=token.expires_at)

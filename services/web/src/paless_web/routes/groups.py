@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 
-from paless_shared.services import accounts
-from paless_web.deps import AdminUser, UnitOfWorkDep
+from paless_shared.accounts import groups as accounts
+from paless_web.deps import AdminPrincipal, Pagination, UnitOfWorkDep
 from paless_web.problems import responses
-from paless_web.schemas import (
+from paless_web.schemas.accounts import (
     Group,
     GroupCreate,
     GroupPage,
@@ -32,17 +31,12 @@ def _group(found: accounts.GroupWithMembers) -> Group:
 @router.get(
     "", operation_id="groups_list", response_model=GroupPage, responses=responses(401, 403, 422)
 )
-async def list_groups(
-    _: AdminUser,
-    uow: UnitOfWorkDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(max_length=512)] = None,
-) -> GroupPage:
+async def list_groups(_: AdminPrincipal, uow: UnitOfWorkDep, page: Pagination) -> GroupPage:
     """Every group, oldest first, a page at a time."""
-    page = await accounts.list_groups(uow.session, limit=limit, cursor=cursor)
+    found = await accounts.list_groups(uow.session, limit=page.limit, cursor=page.cursor)
     return GroupPage(
-        items=[GroupSummary.model_validate(group) for group in page.items],
-        next_cursor=page.next_cursor,
+        items=[GroupSummary.model_validate(group) for group in found.items],
+        next_cursor=found.next_cursor,
     )
 
 
@@ -53,7 +47,7 @@ async def list_groups(
     response_model=Group,
     responses=responses(401, 403, 404, 409, 422),
 )
-async def create_group(body: GroupCreate, _: AdminUser, uow: UnitOfWorkDep) -> Group:
+async def create_group(body: GroupCreate, _: AdminPrincipal, uow: UnitOfWorkDep) -> Group:
     """Create a group, optionally with its first members. `409` if the name is taken;
     `404` if a member id is not a user."""
     return _group(
@@ -67,7 +61,7 @@ async def create_group(body: GroupCreate, _: AdminUser, uow: UnitOfWorkDep) -> G
     response_model=Group,
     responses=responses(401, 403, 404, 422),
 )
-async def get_group(group_id: uuid.UUID, _: AdminUser, uow: UnitOfWorkDep) -> Group:
+async def get_group(group_id: uuid.UUID, _: AdminPrincipal, uow: UnitOfWorkDep) -> Group:
     """One group and its members."""
     return _group(await accounts.get_group(uow.session, group_id))
 
@@ -79,7 +73,7 @@ async def get_group(group_id: uuid.UUID, _: AdminUser, uow: UnitOfWorkDep) -> Gr
     responses=responses(401, 403, 404, 409, 422),
 )
 async def rename_group(
-    group_id: uuid.UUID, body: GroupUpdate, _: AdminUser, uow: UnitOfWorkDep
+    group_id: uuid.UUID, body: GroupUpdate, _: AdminPrincipal, uow: UnitOfWorkDep
 ) -> Group:
     """Rename a group (`409` if another group has that name)."""
     return _group(await accounts.rename_group(uow.session, group_id, name=body.name))
@@ -91,7 +85,7 @@ async def rename_group(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=responses(401, 403, 404, 422),
 )
-async def delete_group(group_id: uuid.UUID, _: AdminUser, uow: UnitOfWorkDep) -> None:
+async def delete_group(group_id: uuid.UUID, _: AdminPrincipal, uow: UnitOfWorkDep) -> None:
     """Delete a group; its members lose what was granted to it."""
     await accounts.delete_group(uow.session, group_id)
 
@@ -103,7 +97,7 @@ async def delete_group(group_id: uuid.UUID, _: AdminUser, uow: UnitOfWorkDep) ->
     responses=responses(401, 403, 404, 422),
 )
 async def add_member(
-    group_id: uuid.UUID, user_id: uuid.UUID, _: AdminUser, uow: UnitOfWorkDep
+    group_id: uuid.UUID, user_id: uuid.UUID, _: AdminPrincipal, uow: UnitOfWorkDep
 ) -> None:
     """Add a user to a group (doing it twice is harmless)."""
     await accounts.add_member(uow.session, group_id, user_id)
@@ -116,7 +110,7 @@ async def add_member(
     responses=responses(401, 403, 404, 422),
 )
 async def remove_member(
-    group_id: uuid.UUID, user_id: uuid.UUID, _: AdminUser, uow: UnitOfWorkDep
+    group_id: uuid.UUID, user_id: uuid.UUID, _: AdminPrincipal, uow: UnitOfWorkDep
 ) -> None:
     """Remove a user from a group (`204` also when they were not a member)."""
     await accounts.remove_member(uow.session, group_id, user_id)

@@ -1,3 +1,5 @@
+"""Liveness and readiness probes."""
+
 from __future__ import annotations
 
 import asyncio
@@ -6,11 +8,11 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
+from paless_shared.platform.database import ping
 from paless_web.deps import StateDep
 from paless_web.problems import problem_response, responses
-from paless_web.schemas import Health
+from paless_web.schemas.common import Health
 from paless_web.state import WebState
 
 router = APIRouter(tags=["health"])
@@ -26,8 +28,7 @@ async def healthz() -> Health:
 
 
 async def _postgres(state: WebState) -> None:
-    async with state.engine.connect() as connection:
-        await connection.execute(text("SELECT 1"))
+    await ping(state.engine)
 
 
 async def _redis(state: WebState) -> None:

@@ -1,11 +1,13 @@
+"""Prometheus metrics and the queue depth (for autoscaling)."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field
 
-from paless_shared.jobs import queue_depth
-from paless_shared.services.documents import count_by_status
+from paless_shared.documents.service import count_by_status
+from paless_shared.platform.jobs import queue_depth
 from paless_web.deps import StateDep
 from paless_web.observability import DOCUMENTS, QUEUE_DEPTH
 
@@ -33,6 +35,7 @@ async def metrics(state: StateDep) -> Response:
     Meant for the cluster's monitoring; keep it off the public ingress.
     """
     QUEUE_DEPTH.set(await queue_depth(state.queue, state.config.redis.queue_name))
+    # Read only: a session without a unit of work (nothing to commit).
     async with state.sessionmaker() as session:
         for status, count in (await count_by_status(session)).items():
             DOCUMENTS.labels(status.value).set(count)

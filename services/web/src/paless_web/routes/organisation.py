@@ -4,17 +4,17 @@ and name autocomplete."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 from pydantic import BaseModel
 
-from paless_shared import models
-from paless_shared.access import Principal
-from paless_shared.services import organisation as service
-from paless_web.deps import ConfigDep, CurrentUser, UnitOfWorkDep
+from paless_shared import tables
+from paless_shared.organisation import service
+from paless_web.deps import CurrentPrincipal, LongPagination, UnitOfWorkDep
 from paless_web.problems import responses
-from paless_web.schemas import (
+from paless_web.schemas.organisation import (
     Correspondent,
     CorrespondentCreate,
     CorrespondentPage,
@@ -35,14 +35,25 @@ from paless_web.schemas import (
     TagUpdate,
 )
 
-Limit = Annotated[int, Query(ge=1, le=500)]
-Cursor = Annotated[str | None, Query(max_length=512)]
 NameQuery = Annotated[
     str | None, Query(max_length=128, description="Exact name (case-insensitive).")
 ]
 NameContains = Annotated[
     str | None, Query(max_length=128, description="Part of the name (case-insensitive).")
 ]
+
+
+@dataclass(frozen=True)
+class NameFilter:
+    name: str | None
+    name_contains: str | None
+
+
+async def name_filter(name: NameQuery = None, name_contains: NameContains = None) -> NameFilter:
+    return NameFilter(name=name, name_contains=name_contains)
+
+
+NameFilterDep = Annotated[NameFilter, Depends(name_filter)]
 
 
 def _crud_router(
@@ -68,21 +79,19 @@ def _crud_router(
         )
 
     async def list_objects(
-        user: CurrentUser,
+        principal: CurrentPrincipal,
         uow: UnitOfWorkDep,
-        limit: Limit = 100,
-        cursor: Cursor = None,
-        name: NameQuery = None,
-        name_contains: NameContains = None,
+        page: LongPagination,
+        names: NameFilterDep,
     ) -> Any:
         found = await service.list_objects(
             uow.session,
-            Principal.of(user),
+            principal,
             model,
-            limit=limit,
-            cursor=cursor,
-            name=name,
-            name_contains=name_contains,
+            limit=page.limit,
+            cursor=page.cursor,
+            name=names.name,
+            name_contains=names.name_contains,
         )
         return page(items=[present(item) for item in found.items], next_cursor=found.next_cursor)
 
@@ -96,8 +105,7 @@ def _crud_router(
         responses=responses(401, 422),
     )
 
-    async def create_object(body: Any, user: CurrentUser, uow: UnitOfWorkDep) -> Any:
-        principal = Principal.of(user)
+    async def create_object(body: Any, principal: CurrentPrincipal, uow: UnitOfWorkDep) -> Any:
         created = await service.create_object(
             uow.session, principal, model, body.model_dump(by_alias=False)
         )
@@ -118,8 +126,9 @@ def _crud_router(
         responses=responses(401, 409, 422),
     )
 
-    async def get_object(object_id: uuid.UUID, user: CurrentUser, uow: UnitOfWorkDep) -> Any:
-        principal = Principal.of(user)
+    async def get_object(
+        object_id: uuid.UUID, principal: CurrentPrincipal, uow: UnitOfWorkDep
+    ) -> Any:
         found = await service.get_object(uow.session, principal, model, object_id)
         return present(await service.counted(uow.session, principal, found))
 
@@ -135,16 +144,14 @@ def _crud_router(
     )
 
     async def update_object(
-        object_id: uuid.UUID, body: Any, user: CurrentUser, uow: UnitOfWorkDep, config: ConfigDep
+        object_id: uuid.UUID, body: Any, principal: CurrentPrincipal, uow: UnitOfWorkDep
     ) -> Any:
-        principal = Principal.of(user)
         updated = await service.update_object(
             uow.session,
             principal,
             model,
             object_id,
             body.model_dump(exclude_unset=True, by_alias=False),
-            language=config.search.search_language,
         )
         return present(await service.counted(uow.session, principal, updated))
 
@@ -164,15 +171,9 @@ def _crud_router(
     )
 
     async def delete_object(
-        object_id: uuid.UUID, user: CurrentUser, uow: UnitOfWorkDep, config: ConfigDep
+        object_id: uuid.UUID, principal: CurrentPrincipal, uow: UnitOfWorkDep
     ) -> None:
-        await service.delete_object(
-            uow.session,
-            Principal.of(user),
-            model,
-            object_id,
-            language=config.search.search_language,
-        )
+        await service.delete_object(uow.session, principal, model, object_id)
 
     delete_object.__doc__ = (
         f"Delete a {singular.replace('_', ' ')}; documents keep everything else."
@@ -194,7 +195,7 @@ tags = _crud_router(
     prefix="/tags",
     tag="tags",
     singular="tag",
-    model=models.Tag,
+    model=tables.Tag,
     out=Tag,
     page=TagPage,
     create=TagCreate,
@@ -205,7 +206,7 @@ correspondents = _crud_router(
     prefix="/correspondents",
     tag="correspondents",
     singular="correspondent",
-    model=models.Correspondent,
+    model=tables.Correspondent,
     out=Correspondent,
     page=CorrespondentPage,
     create=CorrespondentCreate,
@@ -216,7 +217,7 @@ document_types = _crud_router(
     prefix="/document_types",
     tag="document_types",
     singular="document_type",
-    model=models.DocumentType,
+    model=tables.DocumentType,
     out=DocumentType,
     page=DocumentTypePage,
     create=DocumentTypeCreate,
@@ -227,7 +228,7 @@ custom_fields = _crud_router(
     prefix="/custom_fields",
     tag="custom_fields",
     singular="custom_field",
-    model=models.CustomField,
+    model=tables.CustomField,
     out=CustomField,
     page=CustomFieldPage,
     create=CustomFieldCreate,
@@ -245,14 +246,14 @@ autocomplete = APIRouter(tags=["autocomplete"])
     responses=responses(401, 422),
 )
 async def suggest(
-    user: CurrentUser,
+    principal: CurrentPrincipal,
     uow: UnitOfWorkDep,
     term: Annotated[str, Query(min_length=1, max_length=128)],
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> Suggestions:
     """Tag and correspondent names for a search box: names starting with `term` first,
     then similar ones (typos tolerated, by trigram similarity)."""
-    found = await service.autocomplete(uow.session, Principal.of(user), term, limit=limit)
+    found = await service.autocomplete(uow.session, principal, term, limit=limit)
     return Suggestions(
         items=[Suggestion(kind=kind, id=obj.id, name=obj.name) for kind, obj in found]
     )

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 
-from paless_shared.access import Principal
-from paless_shared.services import audit
-from paless_shared.services import auth as service
-from paless_web.deps import Authentication, CurrentUser, UnitOfWorkDep
+from paless_shared.accounts import tokens as service
+from paless_shared.audit import service as audit
+from paless_web.deps import Authentication, CurrentPrincipal, Pagination, UnitOfWorkDep
 from paless_web.problems import responses
-from paless_web.schemas import ApiToken, ApiTokenCreate, ApiTokenCreated, ApiTokenPage
+from paless_web.schemas.accounts import ApiToken, ApiTokenCreate, ApiTokenCreated, ApiTokenPage
 
 router = APIRouter(prefix="/tokens", tags=["tokens"])
 
@@ -22,20 +20,19 @@ router = APIRouter(prefix="/tokens", tags=["tokens"])
     "", operation_id="tokens_list", response_model=ApiTokenPage, responses=responses(401, 422)
 )
 async def list_tokens(
-    authenticated: Authentication,
-    uow: UnitOfWorkDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    authenticated: Authentication, uow: UnitOfWorkDep, page: Pagination
 ) -> ApiTokenPage:
     """Your tokens, newest first, those from logging in included. Never their secrets."""
-    page = await service.list_tokens(uow.session, authenticated.user, limit=limit, cursor=cursor)
+    found = await service.list_tokens(
+        uow.session, authenticated.principal, limit=page.limit, cursor=page.cursor
+    )
     items = [
         ApiToken.model_validate(token).model_copy(
             update={"current": token.id == authenticated.token_id}
         )
-        for token in page.items
+        for token in found.items
     ]
-    return ApiTokenPage(items=items, next_cursor=page.next_cursor)
+    return ApiTokenPage(items=items, next_cursor=found.next_cursor)
 
 
 @router.post(
@@ -46,7 +43,7 @@ async def list_tokens(
     responses=responses(401, 422),
 )
 async def create_token(
-    body: ApiTokenCreate, user: CurrentUser, uow: UnitOfWorkDep
+    body: ApiTokenCreate, principal: CurrentPrincipal, uow: UnitOfWorkDep
 ) -> ApiTokenCreated:
     """Create a named token for a script or an integration.
 
@@ -57,11 +54,11 @@ async def create_token(
     if body.expires_in_days is not None:
         expires_at = datetime.now(UTC) + timedelta(days=body.expires_in_days)
     created = await service.create_api_token(
-        uow.session, user, name=body.name, expires_at=expires_at
+        uow.session, principal, name=body.name, expires_at=expires_at
     )
     await audit.record(
         uow.session,
-        Principal.of(user),
+        principal,
         "token.created",
         object_type="token",
         object_id=created.token.id,
@@ -78,10 +75,12 @@ async def create_token(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=responses(401, 404, 422),
 )
-async def revoke_token(token_id: uuid.UUID, user: CurrentUser, uow: UnitOfWorkDep) -> None:
+async def revoke_token(
+    token_id: uuid.UUID, principal: CurrentPrincipal, uow: UnitOfWorkDep
+) -> None:
     """Revoke one of your tokens: it is refused (`401`) from the next request on.
     Revoking the token you are using logs you out."""
-    await service.revoke_token(uow.session, user, token_id)
+    await service.revoke_token(uow.session, principal, token_id)
     await audit.record(
-        uow.session, Principal.of(user), "token.revoked", object_type="token", object_id=token_id
+        uow.session, principal, "token.revoked", object_type="token", object_id=token_id
     )

@@ -1,15 +1,16 @@
+"""Direct uploads: the file goes from the client straight to storage."""
+
 from __future__ import annotations
 
 import uuid
 
 from fastapi import APIRouter, status
 
-from paless_shared.access import Principal
-from paless_shared.services import documents as service
-from paless_web.deps import ConfigDep, CurrentUser, StorageDep, UnitOfWorkDep
+from paless_shared.documents import uploads
+from paless_web.deps import ConfigDep, CurrentPrincipal, StorageDep, UnitOfWorkDep
+from paless_web.presenters import present_one
 from paless_web.problems import responses
-from paless_web.routes.documents import present_one
-from paless_web.schemas import DirectUpload, Document, UploadRequest
+from paless_web.schemas.documents import DirectUpload, Document, UploadRequest
 
 router = APIRouter(prefix="/uploads", tags=["uploads"])
 
@@ -23,7 +24,7 @@ router = APIRouter(prefix="/uploads", tags=["uploads"])
 )
 async def create_upload(
     body: UploadRequest,
-    user: CurrentUser,
+    principal: CurrentPrincipal,
     uow: UnitOfWorkDep,
     storage: StorageDep,
     config: ConfigDep,
@@ -35,10 +36,10 @@ async def create_upload(
     `max_bytes`.
     """
     delivery = config.delivery
-    upload, post = await service.start_direct_upload(
+    upload, post = await uploads.start_direct_upload(
         uow.session,
         storage,
-        user.id,
+        principal.user_id,
         filename=body.filename,
         title=body.title,
         max_bytes=delivery.max_upload_bytes,
@@ -62,7 +63,7 @@ async def create_upload(
 )
 async def complete_upload(
     upload_id: uuid.UUID,
-    user: CurrentUser,
+    principal: CurrentPrincipal,
     uow: UnitOfWorkDep,
     storage: StorageDep,
     config: ConfigDep,
@@ -72,13 +73,12 @@ async def complete_upload(
     409 if the file has not reached storage yet; calling it again after success
     returns the same document.
     """
-    document = await service.complete_direct_upload(
+    document = await uploads.complete_direct_upload(
         uow.session,
         storage,
         uow.jobs,
-        user.id,
+        principal.user_id,
         upload_id,
         max_bytes=config.delivery.max_upload_bytes,
-        language=config.search.search_language,
     )
-    return await present_one(uow.session, Principal.of(user), document)
+    return await present_one(uow.session, principal, document)

@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 
-from paless_shared.access import Principal
-from paless_shared.models import User as UserRow
-from paless_shared.services import accounts, audit
-from paless_shared.services.auth import WrongPassword, change_password
+from paless_shared.accounts import users as accounts
+from paless_shared.accounts.tokens import WrongPassword, change_password
+from paless_shared.audit import service as audit
+from paless_shared.tables import User as UserRow
 from paless_web.deps import (
-    AdminUser,
+    AdminPrincipal,
     Authentication,
     ClientAddress,
     ConfigDep,
     CurrentUser,
     LoginThrottleDep,
+    Pagination,
     UnitOfWorkDep,
 )
 from paless_web.problems import responses
-from paless_web.schemas import (
+from paless_web.schemas.accounts import (
     GroupSummary,
     PasswordChange,
     User,
@@ -68,42 +68,38 @@ async def change_my_password(
     runs into the same `429` lockout as logging in). On success every other token of
     yours is revoked; the one this request used keeps working.
     """
-    user = authenticated.user
-    await throttle.check(user.username, address)
+    principal = authenticated.principal
+    username = authenticated.user.username
+    await throttle.check(username, address)
     try:
         await change_password(
             uow.session,
-            user,
+            principal,
             current_password=body.current_password,
             new_password=body.new_password,
             min_length=config.auth.password_min_length,
             keep_token_id=authenticated.token_id,
         )
     except WrongPassword:
-        await throttle.record_failure(user.username, address)
+        await throttle.record_failure(username, address)
         raise
     await audit.record(
         uow.session,
-        Principal.of(user),
+        principal,
         "user.password_changed",
         object_type="user",
-        object_id=user.id,
+        object_id=principal.user_id,
     )
 
 
 @router.get(
     "", operation_id="users_list", response_model=UserPage, responses=responses(401, 403, 422)
 )
-async def list_users(
-    _: AdminUser,
-    uow: UnitOfWorkDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(max_length=512)] = None,
-) -> UserPage:
+async def list_users(_: AdminPrincipal, uow: UnitOfWorkDep, page: Pagination) -> UserPage:
     """Every user, oldest first, a page at a time (admins only)."""
-    page = await accounts.list_users(uow.session, limit=limit, cursor=cursor)
+    found = await accounts.list_users(uow.session, limit=page.limit, cursor=page.cursor)
     return UserPage(
-        items=[User.model_validate(user) for user in page.items], next_cursor=page.next_cursor
+        items=[User.model_validate(user) for user in found.items], next_cursor=found.next_cursor
     )
 
 
@@ -115,7 +111,7 @@ async def list_users(
     responses=responses(401, 403, 409, 422),
 )
 async def create_user(
-    body: UserCreate, admin: AdminUser, uow: UnitOfWorkDep, config: ConfigDep
+    body: UserCreate, admin: AdminPrincipal, uow: UnitOfWorkDep, config: ConfigDep
 ) -> UserDetail:
     """Create a user who can log in (admins only). `409` if the username is taken."""
     user = await accounts.create_account(
@@ -128,7 +124,7 @@ async def create_user(
     )
     await audit.record(
         uow.session,
-        Principal.of(admin),
+        admin,
         "user.created",
         object_type="user",
         object_id=user.id,
@@ -143,7 +139,7 @@ async def create_user(
     response_model=UserDetail,
     responses=responses(401, 403, 404, 422),
 )
-async def get_user(user_id: uuid.UUID, _: AdminUser, uow: UnitOfWorkDep) -> UserDetail:
+async def get_user(user_id: uuid.UUID, _: AdminPrincipal, uow: UnitOfWorkDep) -> UserDetail:
     """One user and their groups (admins only)."""
     return await _detail(uow, await accounts.get_user(uow.session, user_id))
 
@@ -155,7 +151,11 @@ async def get_user(user_id: uuid.UUID, _: AdminUser, uow: UnitOfWorkDep) -> User
     responses=responses(401, 403, 404, 409, 422),
 )
 async def update_user(
-    user_id: uuid.UUID, body: UserUpdate, admin: AdminUser, uow: UnitOfWorkDep, config: ConfigDep
+    user_id: uuid.UUID,
+    body: UserUpdate,
+    admin: AdminPrincipal,
+    uow: UnitOfWorkDep,
+    config: ConfigDep,
 ) -> UserDetail:
     """Make a user admin or not, active or not, or reset their password (admins only).
 
@@ -175,7 +175,7 @@ async def update_user(
     changed = body.model_dump(exclude_unset=True)
     await audit.record(
         uow.session,
-        Principal.of(admin),
+        admin,
         "user.updated",
         object_type="user",
         object_id=user.id,
@@ -193,13 +193,11 @@ async def update_user(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=responses(401, 403, 404, 409, 422),
 )
-async def delete_user(user_id: uuid.UUID, admin: AdminUser, uow: UnitOfWorkDep) -> None:
+async def delete_user(user_id: uuid.UUID, admin: AdminPrincipal, uow: UnitOfWorkDep) -> None:
     """Delete a user, their tokens and group memberships (admins only).
 
     A user who still owns documents (trash included) is not deleted (`409`):
     deactivate them instead. You cannot delete yourself.
     """
     await accounts.delete_user(uow.session, admin, user_id)
-    await audit.record(
-        uow.session, Principal.of(admin), "user.deleted", object_type="user", object_id=user_id
-    )
+    await audit.record(uow.session, admin, "user.deleted", object_type="user", object_id=user_id)

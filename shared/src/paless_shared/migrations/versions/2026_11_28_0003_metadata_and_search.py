@@ -331,7 +331,7 @@ def upgrade() -> None:
 
 
 def _search_language() -> str:
-    from paless_shared.settings import SearchSettings, load
+    from paless_shared.platform.settings import SearchSettings, load
 
     return load(SearchSettings).search_language
 

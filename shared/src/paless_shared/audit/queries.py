@@ -1,0 +1,40 @@
+"""Statements on the audit log."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from paless_shared.tables import AuditEvent
+
+
+async def add_event(session: AsyncSession, event: AuditEvent) -> None:
+    session.add(event)
+    await session.flush()
+
+
+async def list_events(
+    session: AsyncSession,
+    *,
+    limit: int,
+    after: tuple[datetime, uuid.UUID] | None,
+    document_id: uuid.UUID | None,
+    actor_id: uuid.UUID | None,
+    action: str | None,
+) -> Sequence[AuditEvent]:
+    """Newest first, keyset-paginated on (at, id)."""
+    statement = select(AuditEvent)
+    if document_id is not None:
+        statement = statement.where(AuditEvent.document_id == document_id)
+    if actor_id is not None:
+        statement = statement.where(AuditEvent.actor_id == actor_id)
+    if action is not None:
+        statement = statement.where(AuditEvent.action == action)
+    if after is not None:
+        statement = statement.where(tuple_(AuditEvent.at, AuditEvent.id) < after)
+    statement = statement.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    return (await session.execute(statement)).scalars().all()

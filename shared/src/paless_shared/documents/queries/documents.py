@@ -1,0 +1,161 @@
+"""Statements on documents: lookups the caller may see, the trash, and the state the
+worker moves a document through."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, case, func, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from paless_shared.access.conditions import can_change, can_view
+from paless_shared.platform.principal import Principal
+from paless_shared.tables import Document, DocumentStatus
+
+
+async def add(session: AsyncSession, document: Document) -> None:
+    session.add(document)
+    await session.flush()
+    await session.refresh(document)
+
+
+async def reload(session: AsyncSession, document: Document) -> None:
+    """Read the row back (columns Postgres set, such as modified_at)."""
+    await session.refresh(document)
+
+
+async def get(
+    session: AsyncSession, document_id: uuid.UUID, *, for_update: bool = False
+) -> Document | None:
+    """Any document, whoever owns it (for jobs, which act for the owner)."""
+    statement = select(Document).where(Document.id == document_id)
+    if for_update:
+        statement = statement.with_for_update()
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def get_visible(
+    session: AsyncSession,
+    principal: Principal,
+    document_id: uuid.UUID,
+    *,
+    trashed: bool,
+    for_update: bool,
+) -> Row[Document, bool] | None:
+    """(document, changeable) if the principal may see it; among documents in the
+    trash when `trashed`, else among those that are not."""
+    statement = select(Document, can_change(Document, principal).label("changeable")).where(
+        Document.id == document_id,
+        can_view(Document, principal),
+        Document.deleted_at.is_not(None) if trashed else Document.deleted_at.is_(None),
+    )
+    if for_update:
+        statement = statement.with_for_update(of=Document)
+    return (await session.execute(statement)).one_or_none()
+
+
+async def lock_visible(
+    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
+) -> Sequence[Row[Document, bool]]:
+    """(document, changeable) of those of these documents, not in the trash, that the
+    principal may see; locked, in id order (so two bulk edits cannot deadlock)."""
+    statement = (
+        select(Document, can_change(Document, principal).label("changeable"))
+        .where(
+            Document.id.in_(ids),
+            Document.deleted_at.is_(None),
+            can_view(Document, principal),
+        )
+        .order_by(Document.id)
+        .with_for_update(of=Document)
+    )
+    return (await session.execute(statement)).all()
+
+
+async def visible_ids(
+    session: AsyncSession, principal: Principal, model: Any, ids: Sequence[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of these ids of `model` (a document, tag, correspondent, type or custom
+    field) the principal may see."""
+    statement = select(model.id).where(model.id.in_(ids), can_view(model, principal))
+    return set((await session.execute(statement)).scalars())
+
+
+async def list_trash(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    limit: int,
+    after: tuple[datetime, uuid.UUID] | None,
+) -> Sequence[Document]:
+    """Trashed documents the principal may see, most recently deleted first."""
+    statement = select(Document).where(
+        can_view(Document, principal), Document.deleted_at.is_not(None)
+    )
+    if after is not None:
+        statement = statement.where(tuple_(Document.deleted_at, Document.id) < after)
+    statement = statement.order_by(Document.deleted_at.desc(), Document.id.desc()).limit(limit)
+    return (await session.execute(statement)).scalars().all()
+
+
+async def trashed_for_update(session: AsyncSession, owner_id: uuid.UUID) -> Sequence[Document]:
+    """The owner's trashed documents, locked."""
+    statement = (
+        select(Document)
+        .where(Document.deleted_at.is_not(None), Document.owner_id == owner_id)
+        .order_by(Document.deleted_at)
+        .with_for_update(skip_locked=True)
+    )
+    return (await session.execute(statement)).scalars().all()
+
+
+async def delete(session: AsyncSession, document: Document) -> None:
+    await session.delete(document)
+    await session.flush()
+
+
+async def set_reference(
+    session: AsyncSession, ids: Sequence[uuid.UUID], column: Any, target: uuid.UUID | None
+) -> set[uuid.UUID]:
+    """Set the correspondent or type column of these documents; returns the ids of
+    those whose value changed."""
+    result = await session.execute(
+        update(Document)
+        .where(Document.id.in_(ids), column.is_distinct_from(target))
+        .values({column.key: target})
+        .returning(Document.id)
+        .execution_options(synchronize_session=False)
+    )
+    return set(result.scalars())
+
+
+async def count_by_status(session: AsyncSession) -> dict[DocumentStatus, int]:
+    result = await session.execute(select(Document.status, func.count()).group_by(Document.status))
+    counts = {status: 0 for status in DocumentStatus}
+    counts.update({status: count for status, count in result.all()})
+    return counts
+
+
+async def lock_content(session: AsyncSession, owner_id: uuid.UUID, sha256: str) -> None:
+    """Serialize, until commit, the work of transactions on the same owner's content."""
+    await session.execute(
+        select(func.pg_advisory_xact_lock(func.hashtextextended(f"{owner_id}:{sha256}", 0)))
+    )
+
+
+async def mark_copies(session: AsyncSession, owner_id: uuid.UUID, sha256: str) -> None:
+    """Point every document with this owner and content at the earliest of them
+    (by added_at, then id); the earliest points nowhere."""
+    same = (Document.owner_id == owner_id) & (Document.sha256 == sha256)
+    earliest = (
+        select(Document.id).where(same).order_by(Document.added_at, Document.id).limit(1)
+    ).scalar_subquery()
+    await session.execute(
+        update(Document)
+        .where(same)
+        .values(duplicate_of_id=case((Document.id == earliest, None), else_=earliest))
+        .execution_options(synchronize_session="fetch")
+    )

@@ -1,0 +1,55 @@
+"""What a document's answer carries besides its row: its tags, custom field values
+and notes, read for a whole page at once."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from paless_shared.documents.fields import field_value
+from paless_shared.documents.queries import metadata
+from paless_shared.platform.principal import Principal
+from paless_shared.tables import Note
+
+
+@dataclass
+class Extras:
+    """What a document's answer carries besides its row."""
+
+    tags: list[uuid.UUID] = field(default_factory=list)
+    custom_fields: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+
+async def extras(
+    session: AsyncSession,
+    principal: Principal,
+    document_ids: Sequence[uuid.UUID],
+    *,
+    notes: bool = False,
+) -> dict[uuid.UUID, Extras]:
+    """Tags and custom field values (and notes) of a page of documents: one query each,
+    whatever the page size. Only tags and fields the principal may see are shown."""
+    found: dict[uuid.UUID, Extras] = defaultdict(Extras)
+    if not document_ids:
+        return found
+    for document_id, tag_id in await metadata.visible_tags_of(session, principal, document_ids):
+        found[document_id].tags.append(tag_id)
+    for row, custom_field in await metadata.field_values(session, document_ids, principal):
+        found[row.document_id].custom_fields.append(
+            {
+                "field": custom_field.id,
+                "name": custom_field.name,
+                "data_type": custom_field.data_type,
+                "value": field_value(custom_field, row),
+            }
+        )
+    if notes:
+        for note in await metadata.notes_of(session, document_ids):
+            found[note.document_id].notes.append(note)
+    return found

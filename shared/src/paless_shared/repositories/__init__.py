@@ -1,1 +1,0 @@
-"""All SQL lives here. Repositories add, query and flush; they never commit."""

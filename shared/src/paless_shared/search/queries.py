@@ -1,0 +1,376 @@
+"""Statements of search: filtering, ranking, snippets and keeping the index current.
+
+The search index is a stored `tsvector` per document (GIN-indexed) over the title
+(weight A), file name and the names of its tags, correspondent and type (B), its notes
+(C) and its text (D), so every web replica answers from the same index. Queries use
+web-search syntax (`websearch_to_tsquery`): "exact phrase", -excluded, or.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Select,
+    and_,
+    any_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    select,
+    text,
+    tuple_,
+)
+from sqlalchemy.dialects.postgresql import REGCONFIG
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
+
+from paless_shared.access.conditions import can_view
+from paless_shared.platform.errors import InvalidInput
+from paless_shared.platform.principal import Principal
+from paless_shared.search.filters import (
+    DocumentFilter,
+    FieldCondition,
+    FieldOperator,
+    Sort,
+    condition_value,
+)
+from paless_shared.tables import (
+    CustomField,
+    CustomFieldType,
+    CustomFieldValue,
+    Document,
+    document_tags,
+)
+
+# Characters of extracted text that go into the index and that snippets are cut from
+# (a tsvector is limited to 1 MB; 300,000 characters is about a hundred dense pages).
+SEARCH_CONTENT_CHARS = 300_000
+SNIPPET_SOURCE_CHARS = 20_000
+SNIPPET_WINDOW = 1_200
+_QUERY_TERMS = re.compile(r'"([^"]*)"|(\S+)')
+# Markers ts_headline puts around hits, replaced by <mark> after HTML-escaping the text.
+_START, _STOP = "\x02", "\x03"
+# One fragment: ts_headline's multi-fragment mode costs several times more per document.
+_HEADLINE_OPTIONS = f"StartSel={_START}, StopSel={_STOP}, MaxWords=35, MinWords=15"
+
+
+def regconfig(language: str) -> Any:
+    return cast(literal(language), REGCONFIG)
+
+
+# --- query building ---
+
+
+def _tagged(tag_ids: Sequence[uuid.UUID] | None = None) -> ColumnElement[bool]:
+    condition = document_tags.c.document_id == Document.id
+    if tag_ids is not None:
+        condition = and_(condition, document_tags.c.tag_id.in_(tag_ids))
+    return exists().where(condition)
+
+
+def _field_column(data_type: CustomFieldType) -> Any:
+    return {
+        CustomFieldType.string: CustomFieldValue.value_text,
+        CustomFieldType.longtext: CustomFieldValue.value_text,
+        CustomFieldType.url: CustomFieldValue.value_text,
+        CustomFieldType.select: CustomFieldValue.value_text,
+        CustomFieldType.date: CustomFieldValue.value_date,
+        CustomFieldType.boolean: CustomFieldValue.value_bool,
+        CustomFieldType.integer: CustomFieldValue.value_int,
+        CustomFieldType.float: CustomFieldValue.value_float,
+        CustomFieldType.monetary: CustomFieldValue.value_monetary,
+        CustomFieldType.documentlink: CustomFieldValue.value_documents,
+    }[data_type]
+
+
+def _field_condition(custom_field: CustomField, condition: FieldCondition) -> ColumnElement[bool]:
+    column = _field_column(custom_field.data_type)
+    base = and_(
+        CustomFieldValue.document_id == Document.id,
+        CustomFieldValue.field_id == custom_field.id,
+    )
+    operator = condition.operator
+    if operator is FieldOperator.exists:
+        if condition.value.lower() not in ("true", "false"):
+            raise InvalidInput(
+                f"custom_field: `exists` takes true or false, not {condition.value!r}"
+            )
+        present = exists().where(base, column.is_not(None))
+        return present if condition.value.lower() == "true" else ~present
+    value = condition_value(custom_field, condition)
+    data_type = custom_field.data_type
+    text_like = data_type in (
+        CustomFieldType.string,
+        CustomFieldType.longtext,
+        CustomFieldType.url,
+        CustomFieldType.select,
+    )
+    if operator is FieldOperator.contains:
+        if data_type is CustomFieldType.documentlink:
+            return exists().where(base, value == any_(column))
+        if not text_like:
+            raise InvalidInput(
+                f"custom_field: `contains` applies to text fields; {custom_field.name!r} "
+                f"is {data_type.value}"
+            )
+        return exists().where(base, column.icontains(value, autoescape=True))
+    if operator is FieldOperator.eq:
+        if data_type is CustomFieldType.documentlink:
+            return exists().where(base, value == any_(column))
+        return exists().where(base, column == value)
+    if data_type in (CustomFieldType.boolean, CustomFieldType.documentlink):
+        raise InvalidInput(
+            f"custom_field: `{operator.value}` does not apply to {data_type.value} field "
+            f"{custom_field.name!r}"
+        )
+    compare = {
+        FieldOperator.gt: column > value,
+        FieldOperator.gte: column >= value,
+        FieldOperator.lt: column < value,
+        FieldOperator.lte: column <= value,
+    }[operator]
+    return exists().where(base, compare)
+
+
+async def visible_fields(
+    session: AsyncSession, principal: Principal, ids: set[uuid.UUID]
+) -> dict[uuid.UUID, CustomField]:
+    """The custom fields filtered on; 422 naming those the principal cannot see."""
+    if not ids:
+        return {}
+    result = await session.execute(
+        select(CustomField).where(CustomField.id.in_(ids), can_view(CustomField, principal))
+    )
+    found = {custom_field.id: custom_field for custom_field in result.scalars()}
+    missing = ids - found.keys()
+    if missing:
+        raise InvalidInput(f"custom_field: no such field: {', '.join(sorted(map(str, missing)))}")
+    return found
+
+
+async def find_rows(
+    session: AsyncSession,
+    principal: Principal,
+    filters: DocumentFilter,
+    fields: dict[uuid.UUID, CustomField],
+    *,
+    language: str,
+    limit: int,
+    after: tuple[Any, uuid.UUID] | None,
+    rank_window: int,
+) -> tuple[Sequence[Any], bool]:
+    """Up to `limit` rows (document, sort_key) the principal may see that pass every
+    filter, after the cursor position `after`; and whether sort_key is a score."""
+    sort = filters.effective_sort
+    config = regconfig(language)
+    query = func.websearch_to_tsquery(config, filters.q) if filters.q else None
+
+    conditions: list[ColumnElement[bool]] = [
+        can_view(Document, principal),
+        Document.deleted_at.is_(None),
+    ]
+    if query is not None:
+        conditions.append(Document.search_vector.bool_op("@@")(query))
+    if filters.title_like:
+        # word_similarity(title_like, title) >= pg_trgm.word_similarity_threshold (0.6),
+        # answered from the trigram index.
+        conditions.append(literal(filters.title_like).bool_op("<%")(Document.title))
+    for tag_id in filters.tags_all:
+        conditions.append(_tagged([tag_id]))
+    if filters.tags_any:
+        conditions.append(_tagged(filters.tags_any))
+    if filters.tags_none:
+        conditions.append(~_tagged(filters.tags_none))
+    if filters.is_tagged is not None:
+        conditions.append(_tagged() if filters.is_tagged else ~_tagged())
+    if filters.correspondent:
+        conditions.append(Document.correspondent_id.in_(filters.correspondent))
+    if filters.document_type:
+        conditions.append(Document.document_type_id.in_(filters.document_type))
+    if filters.created_after is not None:
+        conditions.append(Document.created_at >= filters.created_after)
+    if filters.created_before is not None:
+        conditions.append(Document.created_at < filters.created_before)
+    if filters.added_after is not None:
+        conditions.append(Document.added_at >= filters.added_after)
+    if filters.added_before is not None:
+        conditions.append(Document.added_at < filters.added_before)
+    if filters.status:
+        conditions.append(Document.status.in_(filters.status))
+    for condition in filters.custom_fields:
+        conditions.append(_field_condition(fields[condition.field_id], condition))
+
+    if sort is Sort.relevance:
+        if query is not None:
+            score: Any = func.ts_rank(Document.search_vector, query)
+        elif filters.title_like:
+            score = func.word_similarity(filters.title_like, Document.title)
+        else:
+            raise InvalidInput("sort: relevance needs `q` or `title_like`")
+        sort_key: Any = cast(score, Float)
+        descending = True
+    else:
+        score = None
+        sort_key = {
+            Sort.added: Document.added_at,
+            Sort.added_desc: Document.added_at,
+            Sort.created: Document.created_at,
+            Sort.created_desc: Document.created_at,
+            Sort.title_asc: Document.title,
+            Sort.title_desc: Document.title,
+        }[sort]
+        descending = sort.value.startswith("-")
+
+    statement: Select[Any] = select(Document, sort_key.label("sort_key")).options(
+        defer(Document.content), defer(Document.pdf_metadata)
+    )
+    if sort is Sort.relevance and query is not None:
+        # Ranking reads each candidate's whole vector (TOASTed, a few KB): bounded to
+        # the newest `rank_window` matches, so a word in every document costs the
+        # same at 100k documents as at 10k. Rarer words rank all their matches.
+        window = (
+            select(Document.id)
+            .where(*conditions)
+            .order_by(Document.added_at.desc(), Document.id.desc())
+            .limit(rank_window)
+            .subquery()
+        )
+        statement = statement.join(window, window.c.id == Document.id)
+    else:
+        statement = statement.where(*conditions)
+    if after is not None:
+        value, row_id = after
+        position = tuple_(sort_key, Document.id)
+        statement = statement.where(
+            position < tuple_(literal(value, sort_key.type), literal(row_id, Document.id.type))
+            if descending
+            else position > tuple_(literal(value, sort_key.type), literal(row_id, Document.id.type))
+        )
+    if descending:
+        statement = statement.order_by(sort_key.desc(), Document.id.desc())
+    else:
+        statement = statement.order_by(sort_key.asc(), Document.id.asc())
+    if query is not None or filters.title_like:
+        # asyncpg prepares every statement, and after five runs Postgres may switch a
+        # prepared statement to a generic plan that ignores the values; for a search
+        # (how common is this word?) that plan can be many times slower. Plan this
+        # transaction's statements with their values.
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    rows = (await session.execute(statement.limit(limit))).all()
+    return rows, score is not None
+
+
+async def page_hits(
+    session: AsyncSession,
+    ids: list[uuid.UUID],
+    filters: DocumentFilter,
+    language: str,
+    *,
+    with_scores: bool,
+) -> list[tuple[uuid.UUID, str | None, float]]:
+    """For each document: a highlighted excerpt of its text around the hits (HTML: the
+    text escaped, hits in <mark>; of the title when the text has none) when searching
+    with `q`, and its score (the same as relevance ordering uses)."""
+    config = regconfig(language)
+    columns: list[Any] = [Document.id]
+    if filters.q:
+        query = func.websearch_to_tsquery(config, filters.q)
+        source = _snippet_source(filters.q)
+        columns += [
+            func.ts_headline(config, source, query, _HEADLINE_OPTIONS),
+            func.ts_headline(config, Document.title, query, _HEADLINE_OPTIONS),
+            cast(func.ts_rank(Document.search_vector, query), Float)
+            if with_scores
+            else literal(0.0),
+        ]
+    else:
+        columns += [
+            literal(None),
+            literal(None),
+            cast(func.word_similarity(filters.title_like, Document.title), Float),
+        ]
+    result = await session.execute(select(*columns).where(Document.id.in_(ids)))
+    hits = []
+    for document_id, from_text, from_title, rank in result:
+        chosen = from_text if from_text and _START in from_text else from_title
+        hits.append((document_id, _mark(chosen) if chosen else None, float(rank)))
+    return hits
+
+
+def _first_term(q: str) -> str | None:
+    """The first word the query looks for (not an excluded one, not `or`)."""
+    for quoted, word in _QUERY_TERMS.findall(q):
+        term = (quoted or word).split()[0] if (quoted or word).split() else ""
+        if term and not word.startswith("-") and term.lower() != "or":
+            return term.strip('"').lower()
+    return None
+
+
+def _snippet_source(q: str) -> Any:
+    """The stretch of text ts_headline works on: SNIPPET_WINDOW characters around the
+    first place the query's first word appears within the first SNIPPET_SOURCE_CHARS
+    (ts_headline parses all it is given: a window keeps snippets cheap on long
+    documents), else the beginning of the text (e.g. when only a stemmed form of the
+    word occurs; ts_headline still marks what it finds there)."""
+    text = func.coalesce(Document.content, "")
+    term = _first_term(q)
+    if term is None:
+        return func.left(text, SNIPPET_WINDOW)
+    position = func.strpos(func.lower(func.left(text, SNIPPET_SOURCE_CHARS)), term)
+    start = func.greatest(position - SNIPPET_WINDOW // 4, 1)
+    return case(
+        (position > 0, func.substr(text, start, SNIPPET_WINDOW)),
+        else_=func.left(text, SNIPPET_WINDOW),
+    )
+
+
+def _mark(headline: str) -> str:
+    return html.escape(headline).replace(_START, "<mark>").replace(_STOP, "</mark>")
+
+
+# --- keeping the index current ---
+
+_REFRESH = text(
+    """
+    UPDATE documents AS d SET search_vector =
+        setweight(to_tsvector(CAST(:language AS regconfig), d.title), 'A')
+        || setweight(to_tsvector(CAST(:language AS regconfig), concat_ws(' ',
+            d.original_filename,
+            (SELECT string_agg(t.name, ' ') FROM document_tags dt JOIN tags t ON t.id = dt.tag_id
+              WHERE dt.document_id = d.id),
+            (SELECT c.name FROM correspondents c WHERE c.id = d.correspondent_id),
+            (SELECT y.name FROM document_types y WHERE y.id = d.document_type_id))), 'B')
+        || setweight(to_tsvector(CAST(:language AS regconfig), coalesce(
+            (SELECT string_agg(n.text, ' ') FROM notes n WHERE n.document_id = d.id), '')), 'C')
+        || setweight(to_tsvector(CAST(:language AS regconfig),
+            left(coalesce(d.content, ''), :limit)), 'D')
+    WHERE d.id = ANY(:ids)
+    """
+)
+
+
+async def refresh(session: AsyncSession, document_ids: Sequence[uuid.UUID], language: str) -> None:
+    """Recompute the search vectors of these documents."""
+    await session.execute(
+        _REFRESH,
+        {"language": language, "limit": SEARCH_CONTENT_CHARS, "ids": list(document_ids)},
+    )
+
+
+async def document_ids_after(
+    session: AsyncSession, after: uuid.UUID | None, limit: int
+) -> list[uuid.UUID]:
+    """Every document's id (trashed too), in id order, a batch at a time."""
+    statement = select(Document.id).order_by(Document.id).limit(limit)
+    if after is not None:
+        statement = statement.where(Document.id > after)
+    return list((await session.execute(statement)).scalars())

@@ -1,1 +1,0 @@
-"""Business operations shared by routes, jobs and commands. They flush, never commit."""

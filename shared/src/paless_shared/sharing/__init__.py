@@ -1,0 +1,1 @@
+"""Sharing: public, unguessable links to one document, for a limited time."""

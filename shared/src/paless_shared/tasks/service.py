@@ -1,0 +1,145 @@
+"""Task records: every background job has a row saying what it is for and how it went.
+
+The row is written in the same transaction as the change that needs the job, and the
+job is sent after commit; if the process dies in between, reconcile finds the queued
+row with no job behind it and sends it again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from paless_shared.platform.errors import NotFound
+from paless_shared.platform.jobs import JobBuffer
+from paless_shared.platform.pagination import Page, decode_cursor, split_page
+from paless_shared.platform.principal import Principal
+from paless_shared.tables import Task, TaskStatus
+from paless_shared.tasks import queries
+
+FINAL = frozenset({TaskStatus.succeeded, TaskStatus.failed})
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a job returns when its task should end otherwise than `succeeded`, or
+    should keep a result."""
+
+    status: TaskStatus = TaskStatus.succeeded
+    error: str | None = None
+    result: dict[str, Any] | None = None
+
+
+async def create_task(
+    session: AsyncSession,
+    jobs: JobBuffer,
+    kind: str,
+    *args: Any,
+    job_id: str | None = None,
+    owner_id: uuid.UUID | None = None,
+    document_id: uuid.UUID | None = None,
+) -> Task:
+    """Record a task and ask for its job to be sent after commit."""
+    task_id = uuid.uuid4()
+    task = await queries.add(
+        session,
+        Task(
+            id=task_id,
+            kind=kind,
+            job_id=job_id or f"{kind}:{task_id}",
+            args=list(args),
+            owner_id=owner_id,
+            document_id=document_id,
+            status=TaskStatus.queued,
+        ),
+    )
+    jobs.add(kind, *args, job_id=task.job_id, task_id=str(task.id))
+    return task
+
+
+async def adopt_task(
+    session: AsyncSession,
+    kind: str,
+    job_id: str,
+    args: list[Any],
+    *,
+    owner_id: uuid.UUID | None = None,
+    document_id: uuid.UUID | None = None,
+) -> Task:
+    """A row for a job that was enqueued without one (periodic jobs)."""
+    return await queries.add(
+        session,
+        Task(
+            kind=kind,
+            job_id=job_id,
+            args=args,
+            owner_id=owner_id,
+            document_id=document_id,
+            status=TaskStatus.queued,
+        ),
+    )
+
+
+async def start_task(session: AsyncSession, task_id: uuid.UUID, worker_id: str) -> Task | None:
+    task = await queries.get(session, task_id, for_update=True)
+    if task is None:
+        return None
+    task.status = TaskStatus.running
+    task.attempts += 1
+    task.worker_id = worker_id
+    task.started_at = datetime.now(UTC)
+    task.finished_at = None
+    await session.flush()
+    return task
+
+
+async def finish_task(session: AsyncSession, task_id: uuid.UUID, outcome: Outcome) -> None:
+    task = await queries.get(session, task_id, for_update=True)
+    if task is None:
+        return
+    task.status = outcome.status
+    task.last_error = outcome.error[:2000] if outcome.error else task.last_error
+    if outcome.status == TaskStatus.succeeded:
+        task.last_error = None
+    task.result = outcome.result
+    task.finished_at = datetime.now(UTC) if outcome.status in FINAL else None
+    await session.flush()
+
+
+def _visible_to(principal: Principal) -> uuid.UUID | None:
+    """Whose tasks the principal sees: their own, or (None) everyone's for an admin."""
+    return None if principal.is_admin else principal.user_id
+
+
+async def get_task(session: AsyncSession, principal: Principal, task_id: uuid.UUID) -> Task:
+    task = await queries.get_visible(session, task_id, _visible_to(principal))
+    if task is None:
+        raise NotFound(f"task {task_id} not found")
+    return task
+
+
+async def list_tasks(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    status: TaskStatus | None,
+    kind: str | None,
+    document_id: uuid.UUID | None,
+    limit: int,
+    cursor: str | None,
+) -> Page[Task]:
+    """Tasks newest first: a user's own, or every task for an admin."""
+    rows = await queries.list_visible(
+        session,
+        _visible_to(principal),
+        status=status,
+        kind=kind,
+        document_id=document_id,
+        limit=limit + 1,
+        after=decode_cursor(cursor) if cursor else None,
+    )
+    return split_page(rows, limit, lambda row: (row.enqueued_at, row.id))
