@@ -81,15 +81,15 @@ def _crud_router(
     async def list_objects(
         principal: CurrentPrincipal,
         uow: UnitOfWorkDep,
-        page: LongPagination,
+        paging: LongPagination,
         names: NameFilterDep,
     ) -> Any:
         found = await service.list_objects(
             uow.session,
             principal,
             model,
-            limit=page.limit,
-            cursor=page.cursor,
+            limit=paging.limit,
+            cursor=paging.cursor,
             name=names.name,
             name_contains=names.name_contains,
         )
