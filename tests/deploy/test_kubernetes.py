@@ -1000,7 +1000,9 @@ def test_the_web_answers_the_ingress_controller_and_keda(overlay: tuple[Manifest
 def test_prometheus_scrapes_every_metrics_port(overlay: tuple[Manifest, ...]) -> None:
     pods = workloads(overlay)
     for component in ("web", "worker", "scheduler"):
-        assert allowed(overlay, "Ingress", pods[component], PROMETHEUS, metrics_port(pods[component]))
+        assert allowed(
+            overlay, "Ingress", pods[component], PROMETHEUS, metrics_port(pods[component])
+        )
 
 
 def test_each_pod_reaches_the_dns_and_only_the_backends_it_uses(

@@ -16,7 +16,6 @@ from arq import ArqRedis, func
 from prometheus_client import REGISTRY
 
 from paless_shared.settings import RedisSettings, load
-
 from tests.conftest import upload
 from tests.pdfs import text_pdf
 

@@ -37,6 +37,13 @@ create_worker(functions=[func(slow, name="slow")]).run()
 """
 
 
+def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as output:
+        return subprocess.Popen(
+            [sys.executable, "-c", WORKER], env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+
+
 async def stop_while_running(
     queue: ArqRedis, tmp_path: Path, *, job_seconds: float, grace_seconds: int
 ) -> tuple[int, float, Job]:
@@ -48,10 +55,7 @@ async def stop_while_running(
     env = service_env(tmp_path, PALESS_WORKER_SHUTDOWN_GRACE_SECONDS=str(grace_seconds))
     env["PALESS_WORKER_CONCURRENCY"] = "1"
     log = tmp_path / "worker.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-c", WORKER], env=env, stdout=output, stderr=subprocess.STDOUT
-        )
+    process = start_worker(env, log)
     try:
         deadline = time.monotonic() + 30
         while not await queue.exists(in_progress_key_prefix + job.job_id):
