@@ -822,6 +822,9 @@ def test_the_kubectl_steps_select_the_config_before_the_job(
     """docs/deployment.md applies `component in (namespace,config,network-policy)` first,
     then `component=migrate`: every object the Job needs is in the first selection."""
     first = {"namespace", "config", "network-policy"}
+    guide = (REPO_ROOT / "docs" / "deployment.md").read_text()
+    assert "-l 'app.kubernetes.io/component in (namespace,config,network-policy)'" in guide
+    assert "-l app.kubernetes.io/component=migrate" in guide
     for obj in overlay:
         component = obj["metadata"]["labels"]["app.kubernetes.io/component"]
         if obj["kind"] in {"Namespace", "ConfigMap", "Secret", "NetworkPolicy"}:
