@@ -4,11 +4,14 @@ Compose implementation that needs no Docker daemon."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from paless_shared.platform.settings import WorkerSettings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,3 +70,18 @@ def test_data_lives_in_named_volumes_and_documents_only_in_s3() -> None:
     assert {"postgres-data", "s3-data"} <= set(config()["volumes"])
     for name in ("web", "worker", "scheduler", "migrate"):
         assert not services[name].get("volumes"), f"{name} must keep no files"
+
+
+def test_stopping_a_worker_lets_its_running_jobs_finish() -> None:
+    """`docker compose stop` (or a scale-down) sends SIGTERM, then SIGKILL after
+    stop_grace_period: that must come after the worker's shutdown grace, which must
+    cover a whole job."""
+    fields = WorkerSettings.model_fields
+    grace = fields["worker_shutdown_grace_seconds"].default
+    assert fields["worker_job_timeout_seconds"].default <= grace
+    period = re.fullmatch(
+        r"(?:(\d+)m)?(?:(\d+)s)?", config()["services"]["worker"]["stop_grace_period"]
+    )
+    assert period, config()["services"]["worker"]["stop_grace_period"]
+    minutes, seconds = (int(part or 0) for part in period.groups())
+    assert 60 * minutes + seconds >= grace + 15

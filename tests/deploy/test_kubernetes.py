@@ -10,8 +10,11 @@ PALESS_SKIP_KUBECTL=1 to skip them instead). They need no Postgres, Redis or S3.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
+import ipaddress
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -193,14 +196,17 @@ def known_variables() -> set[str]:
     return {f"{prefix}{field.upper()}" for cls in settings_classes() for field in cls.model_fields}
 
 
-def container_environment(objects: tuple[Manifest, ...], spec: Manifest) -> dict[str, str]:
-    """The PALESS_* environment a container starts with: envFrom, then env on top."""
+def container_environment(
+    objects: tuple[Manifest, ...], spec: Manifest, *, secrets: bool = True
+) -> dict[str, str]:
+    """The PALESS_* environment a container starts with: envFrom, then env on top
+    (without the Secret's keys when `secrets` is false, as in the base)."""
     environment: dict[str, str] = {}
     for source in spec.get("envFrom", []):
         if "configMapRef" in source:
             data = one(objects, "ConfigMap", source["configMapRef"]["name"]).get("data", {})
             environment.update(data)
-        if "secretRef" in source:
+        if "secretRef" in source and secrets:
             secret = one(objects, "Secret", source["secretRef"]["name"])
             environment.update(
                 {key: base64.b64decode(value).decode() for key, value in secret["data"].items()}
@@ -208,6 +214,37 @@ def container_environment(objects: tuple[Manifest, ...], spec: Manifest) -> dict
     for variable in spec.get("env", []):
         environment[variable["name"]] = variable["value"]
     return environment
+
+
+def setting(objects: tuple[Manifest, ...], spec: Manifest, field: str) -> str:
+    """The value a container's process reads for a settings field: its environment's,
+    or the field's default."""
+    variable = f"{paless_settings.ENV_PREFIX}{field.upper()}"
+    environment = container_environment(objects, spec, secrets=False)
+    if variable in environment:
+        return environment[variable]
+    (default,) = {
+        str(cls.model_fields[field].default)
+        for cls in settings_classes()
+        if field in cls.model_fields
+    }
+    return default
+
+
+def autoscaled(objects: tuple[Manifest, ...]) -> dict[str, Manifest]:
+    """Deployment name -> the HorizontalPodAutoscaler or ScaledObject that sizes it."""
+    owners: dict[str, Manifest] = {}
+    for autoscaler in find(objects, "HorizontalPodAutoscaler") + find(objects, "ScaledObject"):
+        target = autoscaler["spec"]["scaleTargetRef"]
+        assert target.get("kind", "Deployment") == "Deployment"
+        assert target["name"] not in owners, f"{target['name']} has two autoscalers"
+        owners[target["name"]] = autoscaler
+    return owners
+
+
+def annotations(obj: Manifest) -> dict[str, str]:
+    found: dict[str, str] = obj["metadata"].get("annotations") or {}
+    return found
 
 
 # --- rendering and schema ------------------------------------------------------------
@@ -273,6 +310,8 @@ def test_scaled_object_is_well_formed(objects: tuple[Manifest, ...]) -> None:
 
     (trigger,) = spec["triggers"]
     assert trigger["type"] == "metrics-api"
+    # Desired replicas = ceil(value / targetValue): the value is shared by the pool.
+    assert trigger["metricType"] == "AverageValue"
     metadata = trigger["metadata"]
     # KEDA wants every trigger metadata value as a string.
     assert all(isinstance(value, str) for value in metadata.values())
@@ -326,9 +365,7 @@ def test_scheduler_is_one_replica_replaced_not_rolled(objects: tuple[Manifest, .
         assert autoscaler["spec"]["scaleTargetRef"]["name"] != "paless-scheduler"
 
 
-def test_web_has_replicas_and_health_probes(objects: tuple[Manifest, ...]) -> None:
-    web = one(objects, "Deployment", "paless-web")
-    assert web["spec"]["replicas"] >= 2
+def test_web_has_health_probes(objects: tuple[Manifest, ...]) -> None:
     spec = container(objects, "paless-web")
     ports = {port["name"]: port["containerPort"] for port in spec["ports"]}
     assert ports["http"] == 8000
@@ -362,15 +399,20 @@ def test_web_spreads_over_nodes(objects: tuple[Manifest, ...]) -> None:
         assert matches(constraint["labelSelector"], labels)
 
 
-def test_worker_grace_period_covers_the_job_timeout(objects: tuple[Manifest, ...]) -> None:
-    timeout = int(
-        config_map(objects)["data"].get(
-            "PALESS_WORKER_JOB_TIMEOUT_SECONDS",
-            paless_settings.WorkerSettings.model_fields["worker_job_timeout_seconds"].default,
-        )
-    )
-    pod_spec = one(objects, "Deployment", "paless-worker")["spec"]["template"]["spec"]
-    assert pod_spec["terminationGracePeriodSeconds"] >= timeout
+def test_a_scale_down_lets_every_running_job_finish(objects: tuple[Manifest, ...]) -> None:
+    """On SIGTERM a worker starts no job and gives the running ones its shutdown grace;
+    each started before the signal and runs at most the job timeout, so a grace at
+    least that long lets it finish. The kubelet's SIGKILL must come after the grace."""
+    margin = 15  # closing connections and the process pool after the last job
+    for name, autoscaler in autoscaled(objects).items():
+        if autoscaler["kind"] != "ScaledObject":
+            continue
+        pod_spec = one(objects, "Deployment", name)["spec"]["template"]["spec"]
+        (spec,) = pod_spec["containers"]
+        timeout = int(setting(objects, spec, "worker_job_timeout_seconds"))
+        grace = int(setting(objects, spec, "worker_shutdown_grace_seconds"))
+        assert timeout <= grace, f"{name}: a job may outlast the shutdown grace"
+        assert pod_spec["terminationGracePeriodSeconds"] >= grace + margin, name
 
 
 def test_worker_probe_metrics_and_scratch_space(objects: tuple[Manifest, ...]) -> None:
@@ -567,23 +609,55 @@ def test_every_setting_named_is_one_the_code_reads(objects: tuple[Manifest, ...]
     assert names <= known, f"unknown settings: {sorted(names - known)}"
 
 
-def test_overlay_environment_satisfies_every_service(
+def refusals(environment: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What each settings class says when loaded in exactly this environment."""
+    for variable in list(os.environ):
+        if variable.startswith(paless_settings.ENV_PREFIX):
+            monkeypatch.delenv(variable)
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+    problems = []
+    for cls in settings_classes():
+        try:
+            paless_settings.load(cls)
+        except paless_settings.ConfigurationError as exc:
+            problems.append(str(exc))
+    return problems
+
+
+def test_the_example_placeholders_keep_every_service_from_starting(
     overlay: tuple[Manifest, ...], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each container's settings load as the service would load them at startup."""
+    """An overlay copied without filling in the Secret fails at startup, naming each
+    variable, rather than trying CHANGE-ME as a password."""
     for workload, template in pod_templates(overlay):
         for spec in containers(template["spec"]):
-            environment = container_environment(overlay, spec)
-            for variable in list(os.environ):
-                if variable.startswith(paless_settings.ENV_PREFIX):
-                    monkeypatch.delenv(variable)
-            for variable, value in environment.items():
-                monkeypatch.setenv(variable, value)
-            for cls in settings_classes():
-                try:
-                    paless_settings.load(cls)
-                except paless_settings.ConfigurationError as exc:
-                    pytest.fail(f"{workload['metadata']['name']}/{spec['name']}: {exc}")
+            problems = " ".join(refusals(container_environment(overlay, spec), monkeypatch))
+            where = f"{workload['metadata']['name']}/{spec['name']}"
+            for variable in (
+                "PALESS_DATABASE_URL",
+                "PALESS_REDIS_URL",
+                "PALESS_S3_ACCESS_KEY_ID",
+                "PALESS_S3_SECRET_ACCESS_KEY",
+            ):
+                assert f"{variable}: contains a placeholder" in problems or (
+                    f"{variable}: is a placeholder" in problems
+                ), f"{where}: {variable} not refused: {problems}"
+
+
+def test_overlay_environment_satisfies_every_service_once_filled_in(
+    overlay: tuple[Manifest, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each container's settings load as the service would load them at startup, once
+    the placeholders are replaced by real values."""
+    for workload, template in pod_templates(overlay):
+        for spec in containers(template["spec"]):
+            environment = {
+                variable: re.sub(r"CHANGE-ME[\w-]*", "q8Vd2mX7pL4zR9tKw3", value)
+                for variable, value in container_environment(overlay, spec).items()
+            }
+            problems = refusals(environment, monkeypatch)
+            assert not problems, f"{workload['metadata']['name']}/{spec['name']}: {problems}"
 
 
 def test_overlay_secrets_are_marked_placeholders(overlay: tuple[Manifest, ...]) -> None:
@@ -598,7 +672,7 @@ def test_overlay_secrets_are_marked_placeholders(overlay: tuple[Manifest, ...]) 
         assert "CHANGE-ME" in base64.b64decode(value).decode(), f"{key} is not a placeholder"
 
 
-def test_overlay_sets_namespace_images_and_replicas(overlay: tuple[Manifest, ...]) -> None:
+def test_overlay_sets_namespace_and_images(overlay: tuple[Manifest, ...]) -> None:
     (namespace,) = find(overlay, "Namespace")
     assert namespace["metadata"]["name"] == "paless"
     for obj in overlay:
@@ -610,5 +684,336 @@ def test_overlay_sets_namespace_images_and_replicas(overlay: tuple[Manifest, ...
             repository, _, tag = image.rpartition(":")
             assert "/" in repository, f"{image}: no registry"
             assert tag and "/" not in tag and tag != "latest", f"{image}: no pinned tag"
-    assert one(overlay, "Deployment", "paless-web")["spec"]["replicas"] >= 2
-    assert one(overlay, "Deployment", "paless-scheduler")["spec"]["replicas"] == 1
+
+
+# --- autoscaling ---------------------------------------------------------------------
+
+
+def test_autoscaled_deployments_leave_the_replica_count_to_the_autoscaler(
+    objects: tuple[Manifest, ...],
+) -> None:
+    """A `replicas` in the manifest is set again by every `kubectl apply`: a worker pool
+    KEDA grew to 15 would drop to the manifest's count (SIGTERM to busy workers) until
+    KEDA scaled it back."""
+    owners = autoscaled(objects)
+    assert set(owners) == {"paless-web", "paless-worker"}
+    for name in owners:
+        assert "replicas" not in one(objects, "Deployment", name)["spec"], name
+    # No autoscaler owns the scheduler: it says how many it wants.
+    assert one(objects, "Deployment", "paless-scheduler")["spec"]["replicas"] == 1
+
+
+def test_keda_aims_at_one_worker_per_concurrency_jobs_in_hand(
+    objects: tuple[Manifest, ...],
+) -> None:
+    """/metrics/queue counts jobs waiting or running; a worker runs
+    PALESS_WORKER_CONCURRENCY at once, so that is the target per worker."""
+    for scaled in find(objects, "ScaledObject"):
+        deployment = one(objects, "Deployment", scaled["spec"]["scaleTargetRef"]["name"])
+        (spec,) = deployment["spec"]["template"]["spec"]["containers"]
+        concurrency = setting(objects, spec, "worker_concurrency")
+        for trigger in scaled["spec"]["triggers"]:
+            assert trigger["metricType"] == "AverageValue"
+            assert trigger["metadata"]["targetValue"] == concurrency
+
+
+def test_an_overlay_changing_the_concurrency_moves_the_keda_target(tmp_path: Path) -> None:
+    """The example overlay's replacement keeps KEDA's target in step with the setting."""
+    copy = tmp_path / "overlay"
+    shutil.copytree(K8S / OVERLAY, copy)
+    kustomization = copy / "kustomization.yaml"
+    text = kustomization.read_text()
+    # kustomize refuses an absolute path to a base.
+    text = text.replace("../../base", os.path.relpath(K8S / BASE, copy))
+    text = text.replace(
+        "      - PALESS_S3_REGION=eu-west-1",
+        "      - PALESS_S3_REGION=eu-west-1\n      - PALESS_WORKER_CONCURRENCY=7",
+    )
+    kustomization.write_text(text)
+    rendered = _render(str(copy))
+
+    assert config_map(rendered)["data"]["PALESS_WORKER_CONCURRENCY"] == "7"
+    (scaled,) = find(rendered, "ScaledObject")
+    assert [trigger["metadata"]["targetValue"] for trigger in scaled["spec"]["triggers"]] == ["7"]
+
+
+def test_disruption_budgets_do_not_stall_drains_during_an_outage(
+    objects: tuple[Manifest, ...],
+) -> None:
+    """Web readiness follows Postgres, Redis and S3: during an outage no pod is ready,
+    and a budget that protects unready pods would block every node drain."""
+    budgets = find(objects, "PodDisruptionBudget")
+    assert budgets
+    for pdb in budgets:
+        assert pdb["spec"]["unhealthyPodEvictionPolicy"] == "AlwaysAllow", pdb["metadata"]["name"]
+
+
+def test_scratch_space_is_reserved_and_bounded(objects: tuple[Manifest, ...]) -> None:
+    """An emptyDir is node disk: requested (so the scheduler reserves it and a busy pod
+    is not the first evicted under disk pressure) and limited (so no pod fills the
+    node), with room for the container's logs above the volume."""
+    logs = 64 * 2**20
+    for workload, template in pod_templates(objects):
+        pod_spec = template["spec"]
+        name = workload["metadata"]["name"]
+        scratch = sum(
+            quantity(volume["emptyDir"]["sizeLimit"])
+            for volume in pod_spec.get("volumes", [])
+            if "emptyDir" in volume
+        )
+        requested = limited = 0.0
+        for spec in containers(pod_spec):
+            resources = spec["resources"]
+            assert "ephemeral-storage" in resources["requests"], f"{name}/{spec['name']}"
+            assert "ephemeral-storage" in resources["limits"], f"{name}/{spec['name']}"
+            requested += quantity(resources["requests"]["ephemeral-storage"])
+            limited += quantity(resources["limits"]["ephemeral-storage"])
+        assert requested >= scratch, f"{name}: scratch space not reserved"
+        assert limited >= scratch + logs, f"{name}: no room for logs above the scratch space"
+
+
+def test_the_worker_reserves_its_two_gibibytes_of_scratch(objects: tuple[Manifest, ...]) -> None:
+    resources = container(objects, "paless-worker")["resources"]
+    assert quantity(resources["requests"]["ephemeral-storage"]) >= 2 * 2**30
+
+
+# --- order of a release: config, migrations, workloads --------------------------------
+
+ARGO_HOOK = "argocd.argoproj.io/hook"
+ARGO_WAVE = "argocd.argoproj.io/sync-wave"
+
+
+def wave(obj: Manifest) -> int:
+    return int(annotations(obj).get(ARGO_WAVE, "0"))
+
+
+def test_argo_cd_creates_the_config_then_migrates_then_rolls_out(
+    objects: tuple[Manifest, ...],
+) -> None:
+    """A PreSync hook runs before Argo CD creates anything of the Sync phase, including
+    the hashed ConfigMap the Job reads: on a first install or after a settings change
+    it could not start. So: config first (an earlier wave), the Job as a Sync hook
+    (Argo CD waits for it), the workloads after."""
+    job = one(objects, "Job", "paless-migrate")
+    assert annotations(job)[ARGO_HOOK] == "Sync"
+    assert annotations(job)["argocd.argoproj.io/hook-delete-policy"] == "BeforeHookCreation"
+    (spec,) = job["spec"]["template"]["spec"]["containers"]
+    read = {
+        ("ConfigMap" if "configMapRef" in source else "Secret", reference["name"])
+        for source in spec["envFrom"]
+        for reference in source.values()
+    }
+    before = {"Namespace", "NetworkPolicy"}
+    for obj in objects:
+        key = (obj["kind"], obj["metadata"]["name"])
+        if obj is job:
+            continue
+        if key in read or obj["kind"] in before:
+            assert wave(obj) < wave(job), f"{key} must exist before the migrate Job runs"
+        else:
+            assert wave(obj) > wave(job), f"{key} must wait for the migrations"
+            assert ARGO_HOOK not in annotations(obj), key
+    assert ("ConfigMap", config_map(objects)["metadata"]["name"]) in read
+
+
+def test_the_kubectl_steps_select_the_config_before_the_job(
+    overlay: tuple[Manifest, ...],
+) -> None:
+    """docs/deployment.md applies `component in (namespace,config,network-policy)` first,
+    then `component=migrate`: every object the Job needs is in the first selection."""
+    first = {"namespace", "config", "network-policy"}
+    guide = (REPO_ROOT / "docs" / "deployment.md").read_text()
+    assert "-l 'app.kubernetes.io/component in (namespace,config,network-policy)'" in guide
+    assert "-l app.kubernetes.io/component=migrate" in guide
+    for obj in overlay:
+        component = obj["metadata"]["labels"]["app.kubernetes.io/component"]
+        if obj["kind"] in {"Namespace", "ConfigMap", "Secret", "NetworkPolicy"}:
+            assert component in first, (obj["kind"], obj["metadata"]["name"])
+        elif obj["kind"] == "Job":
+            assert component == "migrate"
+        else:
+            assert component not in first | {"migrate"}, (obj["kind"], obj["metadata"]["name"])
+
+
+# --- NetworkPolicy -------------------------------------------------------------------
+# A small model of how Kubernetes applies NetworkPolicies, to check that the example's
+# policies select the pods they mean and allow exactly the connections paless needs.
+
+
+def namespace(name: str) -> dict[str, str]:
+    return {"kubernetes.io/metadata.name": name}
+
+
+@dataclasses.dataclass(frozen=True)
+class Peer:
+    """The other end of a connection: a pod (namespace and pod labels) or an address
+    outside the cluster."""
+
+    namespace_labels: dict[str, str] | None = None
+    pod_labels: dict[str, str] | None = None
+    address: str | None = None
+
+
+def _peer_matches(entries: list[Manifest] | None, own_namespace: str, peer: Peer) -> bool:
+    if not entries:  # no from/to: any peer
+        return True
+    for entry in entries:
+        if "ipBlock" in entry:
+            if peer.address is None:
+                continue
+            address = ipaddress.ip_address(peer.address)
+            block = entry["ipBlock"]
+            if address in ipaddress.ip_network(block["cidr"]) and not any(
+                address in ipaddress.ip_network(excepted) for excepted in block.get("except", [])
+            ):
+                return True
+            continue
+        if peer.namespace_labels is None or peer.pod_labels is None:
+            continue
+        if "namespaceSelector" in entry:
+            in_namespace = matches(entry["namespaceSelector"], peer.namespace_labels)
+        else:
+            in_namespace = peer.namespace_labels == namespace(own_namespace)
+        if in_namespace and matches(entry.get("podSelector", {}), peer.pod_labels):
+            return True
+    return False
+
+
+def _port_matches(ports: list[Manifest] | None, port: int, protocol: str) -> bool:
+    if not ports:
+        return True
+    for entry in ports:
+        if entry.get("protocol", "TCP") != protocol:
+            continue
+        if "port" not in entry:
+            return True
+        assert isinstance(entry["port"], int), "the model knows numbered ports only"
+        if entry["port"] <= port <= entry.get("endPort", entry["port"]):
+            return True
+    return False
+
+
+def allowed(
+    objects: tuple[Manifest, ...],
+    direction: str,
+    pod: Manifest,
+    peer: Peer,
+    port: int,
+    protocol: str = "TCP",
+) -> bool:
+    """Whether `pod` (a workload's pod template, in the overlay's namespace) may receive
+    (direction "Ingress") or open ("Egress") this connection."""
+    own_namespace = pod["metadata"]["namespace"]
+    labels = pod["spec"]["template"]["metadata"]["labels"]
+    policies = [
+        policy
+        for policy in find(objects, "NetworkPolicy")
+        if policy["metadata"]["namespace"] == own_namespace
+        and direction in policy["spec"].get("policyTypes", ["Ingress"])
+        and matches(policy["spec"]["podSelector"], labels)
+    ]
+    if not policies:
+        return True  # not isolated
+    key, peers = ("ingress", "from") if direction == "Ingress" else ("egress", "to")
+    return any(
+        _peer_matches(rule.get(peers), own_namespace, peer)
+        and _port_matches(rule.get("ports"), port, protocol)
+        for policy in policies
+        for rule in policy["spec"].get(key, [])
+    )
+
+
+def workloads(objects: tuple[Manifest, ...]) -> dict[str, Manifest]:
+    """component -> the workload running its pods."""
+    return {
+        workload["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/component"]: workload
+        for workload, _ in pod_templates(objects)
+    }
+
+
+def pod_peer(workload: Manifest) -> Peer:
+    return Peer(
+        namespace(workload["metadata"]["namespace"]),
+        workload["spec"]["template"]["metadata"]["labels"],
+    )
+
+
+def metrics_port(workload: Manifest) -> int:
+    return int(workload["spec"]["template"]["metadata"]["annotations"]["prometheus.io/port"])
+
+
+# The example's other namespaces and backends (network-policy.yaml), and an address
+# in each backend's block.
+INGRESS_CONTROLLER = Peer(namespace("ingress-nginx"), {"app": "ingress-nginx"})
+KEDA = Peer(namespace("keda"), {"app": "keda-operator"})
+PROMETHEUS = Peer(namespace("monitoring"), {"app": "prometheus"})
+ELSEWHERE = Peer(namespace("default"), {"app": "curious"})
+KUBE_DNS = Peer(namespace("kube-system"), {"k8s-app": "kube-dns"})
+BACKENDS = {
+    "postgres": (Peer(address="10.10.1.20"), 5432),
+    "redis": (Peer(address="10.10.2.20"), 6379),
+    "s3": (Peer(address="52.216.8.11"), 443),
+}
+USES = {
+    "web": {"postgres", "redis", "s3"},
+    "worker": {"postgres", "redis", "s3"},
+    "scheduler": {"redis"},
+    "migrate": {"postgres", "s3"},
+}
+
+
+def test_network_policies_are_off_in_the_base() -> None:
+    assert not find(_render(BASE), "NetworkPolicy")
+
+
+def test_every_network_policy_selects_paless_pods(overlay: tuple[Manifest, ...]) -> None:
+    policies = find(overlay, "NetworkPolicy")
+    assert policies
+    labels = pod_labels(overlay)
+    for policy in policies:
+        selected = [pod for pod in labels if matches(policy["spec"]["podSelector"], pod)]
+        assert selected, f"{policy['metadata']['name']} selects no pod"
+        assert all(pod["app.kubernetes.io/name"] == "paless" for pod in selected)
+
+
+def test_every_pod_is_isolated_both_ways(overlay: tuple[Manifest, ...]) -> None:
+    pods = workloads(overlay)
+    assert set(pods) == set(USES)
+    for component, pod in pods.items():
+        for peer in (ELSEWHERE, INGRESS_CONTROLLER, KEDA):
+            if component != "web":
+                assert not allowed(overlay, "Ingress", pod, peer, 8000), (component, peer)
+        assert not allowed(overlay, "Ingress", pod, ELSEWHERE, 8000), component
+        assert not allowed(overlay, "Egress", pod, Peer(address="203.0.113.9"), 80), component
+        assert not allowed(overlay, "Egress", pod, Peer(address="8.8.8.8"), 53, "UDP"), component
+
+
+def test_the_web_answers_the_ingress_controller_and_keda(overlay: tuple[Manifest, ...]) -> None:
+    pods = workloads(overlay)
+    web = pods["web"]
+    assert allowed(overlay, "Ingress", web, INGRESS_CONTROLLER, 8000)
+    assert allowed(overlay, "Ingress", web, KEDA, 8000)  # GET /metrics/queue
+    assert not allowed(overlay, "Ingress", web, KEDA, 9100)
+    # Nothing else, not even the other paless pods.
+    for component in ("worker", "scheduler", "migrate"):
+        assert not allowed(overlay, "Ingress", web, pod_peer(pods[component]), 8000), component
+        assert not allowed(overlay, "Egress", pods[component], pod_peer(web), 8000), component
+
+
+def test_prometheus_scrapes_every_metrics_port(overlay: tuple[Manifest, ...]) -> None:
+    pods = workloads(overlay)
+    for component in ("web", "worker", "scheduler"):
+        assert allowed(
+            overlay, "Ingress", pods[component], PROMETHEUS, metrics_port(pods[component])
+        )
+
+
+def test_each_pod_reaches_the_dns_and_only_the_backends_it_uses(
+    overlay: tuple[Manifest, ...],
+) -> None:
+    for component, pod in workloads(overlay).items():
+        assert allowed(overlay, "Egress", pod, KUBE_DNS, 53, "UDP"), component
+        assert allowed(overlay, "Egress", pod, KUBE_DNS, 53, "TCP"), component
+        for backend, (address, port) in BACKENDS.items():
+            expected = backend in USES[component]
+            assert allowed(overlay, "Egress", pod, address, port) is expected, (component, backend)

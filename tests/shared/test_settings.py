@@ -155,6 +155,35 @@ def test_production_refuses_a_well_known_password_in_a_url(
 
 
 @pytest.mark.parametrize(
+    ("variable", "value", "settings"),
+    [
+        (
+            "PALESS_DATABASE_URL",
+            "postgresql+asyncpg://paless:CHANGE-ME-random-password@db:5432/paless",
+            DatabaseSettings,
+        ),
+        ("PALESS_REDIS_URL", "redis://:CHANGE-ME-random-password@cache:6379/0", RedisSettings),
+        ("PALESS_S3_ACCESS_KEY_ID", "CHANGE-ME", S3Settings),
+        ("PALESS_S3_SECRET_ACCESS_KEY", "CHANGE-ME-random-secret-key", S3Settings),
+        ("PALESS_S3_SECRET_ACCESS_KEY", "change_me_before_going_live_please", S3Settings),
+    ],
+)
+def test_production_refuses_a_placeholder_left_in(
+    production: pytest.MonkeyPatch, variable: str, value: str, settings: type
+) -> None:
+    """The example deployment's CHANGE-ME values are long enough and not a known
+    password, but were never filled in."""
+    production.setenv(variable, value)
+
+    with pytest.raises(ConfigurationError, match=f"{variable}: .*placeholder") as raised:
+        load(settings)
+
+    assert value not in str(raised.value).replace("(CHANGE-ME)", "")  # not echoed
+    production.setenv("PALESS_ENVIRONMENT", "development")
+    load(settings)
+
+
+@pytest.mark.parametrize(
     "url",
     [
         "postgresql+asyncpg://paless:x7Hq2v9LmPz4tR8w@db:5432/paless",

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
+from arq import ArqRedis, func
 from prometheus_client import REGISTRY
 
+from paless_shared.platform.settings import RedisSettings, load
 from tests.conftest import upload
 from tests.pdfs import text_pdf
 
@@ -60,7 +65,8 @@ async def test_metrics_count_requests_by_route_template_and_report_the_queue(
         'status="200"}' in text
     )
     assert document["id"] not in text  # raw paths never become labels
-    assert "paless_queue_depth 1.0" in text
+    queue_name = load(RedisSettings).queue_name
+    assert f'paless_queue_depth{{queue="{queue_name}"}} 1.0' in text
     assert 'paless_documents{status="pending"} 1.0' in text
 
 
@@ -73,6 +79,33 @@ async def test_queue_depth_endpoint_for_the_autoscaler(
 
     await run_worker()
 
+    assert (await client.get("/metrics/queue")).json() == {"queue_depth": 0}
+
+
+async def test_queue_depth_counts_jobs_waiting_and_running_but_not_deferred(
+    client: httpx.AsyncClient, queue: ArqRedis, run_worker
+) -> None:
+    """What the worker autoscaler sees: work in hand. A retry waiting out its back-off
+    (or any job deferred to later) needs no worker yet."""
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def hold(ctx: dict[str, Any]) -> None:
+        started.set()
+        await release.wait()
+
+    await queue.enqueue_job("hold", _job_id="running")
+    await queue.enqueue_job("hold", _job_id="deferred", _defer_by=timedelta(hours=1))
+    worker = asyncio.create_task(run_worker(functions=[func(hold, name="hold")], max_jobs=1))
+    await asyncio.wait_for(started.wait(), timeout=15)
+    await queue.enqueue_job("hold", _job_id="waiting")
+
+    while_running = (await client.get("/metrics/queue")).json()
+    # The deferred job would keep a burst worker polling: take it away, then finish.
+    await queue.zrem(load(RedisSettings).queue_name, "deferred")
+    release.set()
+    await asyncio.wait_for(worker, timeout=30)
+
+    assert while_running == {"queue_depth": 2}
     assert (await client.get("/metrics/queue")).json() == {"queue_depth": 0}
 
 

@@ -13,7 +13,8 @@ T = TypeVar("T", bound="QueueDepth")
 class QueueDepth:
     """
     Attributes:
-        queue_depth (int): Jobs waiting or deferred in the work queue.
+        queue_depth (int): Jobs in hand on the work queue: waiting to start or running. Jobs deferred to later (retries
+            waiting out their back-off) count once they are due.
     """
 
     queue_depth: int

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from paless_shared.platform.settings import HttpSettings, load
-from paless_web import problems, security
+from paless_web import apidocs, problems, security
 from paless_web.observability import RequestContextMiddleware
 from paless_web.routes import (
     access,
@@ -55,8 +55,12 @@ def create_app(config: WebConfig | None = None, *, http: HttpSettings | None = N
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        # Served by apidocs instead, from this process rather than a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     problems.install(app)
+    apidocs.install(app)
     api = APIRouter(prefix=API_PREFIX)
     for module in (auth, documents, uploads, trash, tasks):
         api.include_router(module.router)

@@ -23,7 +23,11 @@ REQUEST_DURATION = Histogram(
     ["method", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
 )
-QUEUE_DEPTH = Gauge("paless_queue_depth", "Jobs waiting in the queue (read at scrape time).")
+QUEUE_DEPTH = Gauge(
+    "paless_queue_depth",
+    "Jobs in hand on a queue, waiting or running (read at scrape time).",
+    ["queue"],
+)
 DOCUMENTS = Gauge("paless_documents", "Documents by status (read at scrape time).", ["status"])
 
 

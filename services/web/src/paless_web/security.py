@@ -3,12 +3,15 @@ and limits on the size of request headers and bodies."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fastapi import FastAPI
 from starlette.datastructures import MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from paless_shared.platform.settings import HttpSettings
+from paless_web import apidocs
 from paless_web.problems import problem_response
 
 # Routes that take a body of their own size (checked against PALESS_MAX_UPLOAD_BYTES
@@ -17,16 +20,19 @@ STREAMED_BODY_ROUTES = frozenset({("POST", "/api/v1/documents")})
 
 # The API serves JSON only: nothing may load from it, frame it or run in it.
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-# Swagger UI and ReDoc pages load their scripts and styles from jsDelivr (and ReDoc its
-# fonts from Google and a web worker from a blob), and start with an inline script.
+# The documentation pages load their scripts, styles and icons from this origin only
+# (apidocs.py serves them) and fetch the spec from it. Swagger UI's stylesheet embeds
+# its icons as data: URLs. /docs has no inline script or style.
 DOCS_CSP = (
-    "default-src 'none'; "
-    "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-    "font-src https://fonts.gstatic.com; "
-    "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
-    "connect-src 'self'; worker-src blob:; "
-    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+# ReDoc styles itself by inserting <style> elements and runs its search in a worker it
+# builds from a blob: both are allowed, still nothing from another origin.
+REDOC_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src blob:; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 )
 COMMON_HEADERS = {
     "referrer-policy": "no-referrer",
@@ -51,16 +57,16 @@ class SecurityHeadersMiddleware:
     """Adds the security headers an answer does not set itself; API answers (which
     carry tokens and private data) are also marked `Cache-Control: no-store`."""
 
-    def __init__(self, app: ASGIApp, *, docs_paths: frozenset[str]) -> None:
+    def __init__(self, app: ASGIApp, *, page_csp: Mapping[str, str]) -> None:
         self.app = app
-        self.docs_paths = docs_paths
+        self.page_csp = page_csp
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         path = route_path(scope)
-        csp = DOCS_CSP if path in self.docs_paths else API_CSP
+        csp = self.page_csp.get(path, API_CSP)
         api = path.startswith("/api/")
         https = scope.get("scheme") == "https"
 
@@ -168,8 +174,7 @@ def install(app: FastAPI, settings: HttpSettings) -> None:
             expose_headers=["X-Request-ID", "Retry-After", "Location", "Content-Disposition"],
             max_age=600,
         )
-    docs_paths = {app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url}
     app.add_middleware(
         SecurityHeadersMiddleware,
-        docs_paths=frozenset(path for path in docs_paths if path),
+        page_csp={apidocs.SWAGGER_PATH: DOCS_CSP, apidocs.REDOC_PATH: REDOC_CSP},
     )

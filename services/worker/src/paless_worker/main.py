@@ -39,6 +39,25 @@ JOBS: dict[str, Job] = {
 }
 
 
+class DrainingWorker(Worker):
+    """arq's worker, except that once told to stop (SIGTERM) it starts no further job.
+
+    arq reads a batch of due job ids and starts them one by one as slots free up; told
+    to stop, it takes no new batch but would keep starting the rest of the one it holds
+    as running jobs finish, and those would be cut short when the grace runs out.
+    """
+
+    async def start_jobs(self, job_ids: list[bytes]) -> None:
+        for job_id in job_ids:
+            # Wait for a free slot, then decide: the slot is taken again below without
+            # yielding to the event loop, so no signal can slip in between.
+            await self.sem.acquire()
+            self.sem.release()
+            if not self.allow_pick_jobs:
+                return
+            await super().start_jobs([job_id])
+
+
 async def on_startup(ctx: dict[str, Any]) -> None:
     ctx["paless"] = await open_context()
     ctx["heartbeat"] = asyncio.create_task(_heartbeat(load(WorkerSettings)))
@@ -83,7 +102,17 @@ def create_worker(*, burst: bool = False, **overrides: Any) -> Worker:
         "handle_signals": not burst,
     }
     options.update(overrides)
-    return Worker(**options)
+    if settings.worker_shutdown_grace_seconds < settings.worker_job_timeout_seconds:
+        # Allowed (jobs are idempotent and go back on the queue), but then a scale-down
+        # or a rollout may interrupt a job that would have finished.
+        log.warning(
+            "worker.shutdown_grace.shorter_than_job_timeout",
+            extra={
+                "shutdown_grace_seconds": settings.worker_shutdown_grace_seconds,
+                "job_timeout_seconds": settings.worker_job_timeout_seconds,
+            },
+        )
+    return DrainingWorker(**options)
 
 
 @exit_on_configuration_error

@@ -7,6 +7,7 @@ so that whoever can write to Redis cannot make a worker run arbitrary code.
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,8 +54,15 @@ async def create_queue(settings: RedisSettings) -> ArqRedis:
 
 
 async def queue_depth(queue: ArqRedis, queue_name: str) -> int:
-    """Jobs waiting or deferred in the queue (arq keeps them in a sorted set)."""
-    return int(await queue.zcard(queue_name))
+    """Jobs in hand on a queue: waiting to start or running.
+
+    arq keeps every job in the queue's sorted set, scored by the time it may run, until
+    it finishes; a job deferred to later (a retry waiting out its back-off, a job
+    enqueued with a delay) is scored in the future and not counted until it is due.
+    This is what the worker autoscaler divides by a worker's concurrency.
+    """
+    now_ms = int(time.time() * 1000)
+    return int(await queue.zcount(queue_name, "-inf", now_ms))
 
 
 def ingest_job_id(document_id: uuid.UUID, tag: str | None = None) -> str:

@@ -82,6 +82,8 @@ class DatabaseSettings(_Settings):
     def production_problems(self) -> list[str]:
         # A URL without a password is allowed: certificate, IAM or passfile
         # authentication keeps it out of the URL. A well-known one is refused.
+        if is_placeholder(str(self.database_url)):
+            return [f"{ENV_PREFIX}DATABASE_URL: {PLACEHOLDER_REFUSAL}"]
         passwords = [host.get("password") for host in self.database_url.hosts()]
         if any(password and is_well_known_secret(password) for password in passwords):
             return [f"{ENV_PREFIX}DATABASE_URL: {WELL_KNOWN_REFUSAL}"]
@@ -93,6 +95,8 @@ class RedisSettings(_Settings):
     queue_name: str = "paless:queue"
 
     def production_problems(self) -> list[str]:
+        if is_placeholder(str(self.redis_url)):
+            return [f"{ENV_PREFIX}REDIS_URL: {PLACEHOLDER_REFUSAL}"]
         password = self.redis_url.password
         if password and is_well_known_secret(password):
             return [f"{ENV_PREFIX}REDIS_URL: {WELL_KNOWN_REFUSAL}"]
@@ -112,8 +116,13 @@ class S3Settings(_Settings):
     s3_key_prefix: str = ""
 
     def production_problems(self) -> list[str]:
+        problems = []
+        if is_placeholder(self.s3_access_key_id):
+            problems.append(f"{ENV_PREFIX}S3_ACCESS_KEY_ID: {PLACEHOLDER_REFUSAL}")
         problem = weak_secret_problem(self.s3_secret_access_key)
-        return [f"{ENV_PREFIX}S3_SECRET_ACCESS_KEY: {problem}"] if problem else []
+        if problem:
+            problems.append(f"{ENV_PREFIX}S3_SECRET_ACCESS_KEY: {problem}")
+        return problems
 
 
 class DeliverySettings(_Settings):
@@ -353,14 +362,28 @@ WELL_KNOWN_SECRETS = frozenset(
 )
 MIN_SECRET_LENGTH = 16
 WELL_KNOWN_REFUSAL = "contains a well-known default password; use a random one in production"
+# The example deployment marks every value to replace with CHANGE-ME (CHANGE-ME-random-
+# password...): a value containing it, in any spelling, was never filled in.
+PLACEHOLDER_MARKER = "changeme"
+PLACEHOLDER_REFUSAL = "contains a placeholder (CHANGE-ME); set the real value in production"
+
+
+def _letters_and_digits(value: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", value.lower())
 
 
 def is_well_known_secret(value: str) -> bool:
-    return re.sub(r"[^a-z0-9]", "", value.lower()) in WELL_KNOWN_SECRETS
+    return _letters_and_digits(value) in WELL_KNOWN_SECRETS
+
+
+def is_placeholder(value: str) -> bool:
+    return PLACEHOLDER_MARKER in _letters_and_digits(value)
 
 
 def weak_secret_problem(value: str, *, min_length: int = MIN_SECRET_LENGTH) -> str | None:
     """Why `value` is not good enough as a production secret, or None."""
+    if is_placeholder(value) and not is_well_known_secret(value):
+        return "is a placeholder (CHANGE-ME); set the real secret in production"
     if is_well_known_secret(value):
         return "is a well-known default; use a random secret in production"
     if len(value) < min_length:

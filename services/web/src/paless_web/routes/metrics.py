@@ -15,7 +15,12 @@ router = APIRouter(tags=["operations"])
 
 
 class QueueDepth(BaseModel):
-    queue_depth: int = Field(description="Jobs waiting or deferred in the work queue.")
+    queue_depth: int = Field(
+        description=(
+            "Jobs in hand on the work queue: waiting to start or running. Jobs deferred "
+            "to later (retries waiting out their back-off) count once they are due."
+        )
+    )
 
 
 @router.get(
@@ -34,7 +39,8 @@ async def metrics(state: StateDep) -> Response:
 
     Meant for the cluster's monitoring; keep it off the public ingress.
     """
-    QUEUE_DEPTH.set(await queue_depth(state.queue, state.config.redis.queue_name))
+    queue_name = state.config.redis.queue_name
+    QUEUE_DEPTH.labels(queue_name).set(await queue_depth(state.queue, queue_name))
     # Read only: a session without a unit of work (nothing to commit).
     async with state.sessionmaker() as session:
         for status, count in (await count_by_status(session)).items():
