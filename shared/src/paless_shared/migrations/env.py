@@ -9,12 +9,16 @@ from sqlalchemy.engine import Connection
 
 from paless_shared import models  # noqa: F401  (registers the tables)
 from paless_shared.db import Base, create_engine
+from paless_shared.migrate import check_extensions
 from paless_shared.settings import DatabaseSettings, load
 
 target_metadata = Base.metadata
 
 
 def _run(connection: Connection) -> None:
+    # In a transaction of its own: one left open would swallow the migrations' commits.
+    with connection.begin():
+        check_extensions(connection)
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
