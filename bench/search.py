@@ -2,6 +2,10 @@
 10k and 100k documents, with EXPLAIN ANALYZE of the statements behind them.
 
     uv run python bench/search.py [--sizes 10000 100000] [--requests 200]
+        [--postgres-url URL] [--output PATH]
+
+Postgres is the one at --postgres-url (default the local one on 5432) when it answers, else
+the embedded one make dev uses: point it at a port where nothing listens to measure that.
 
 Seeds documents straight into Postgres (COPY) with synthetic multi-page text from a
 Zipf-distributed vocabulary (so there are very common and very rare words), tags and
@@ -178,6 +182,30 @@ async def setup_owner(database_url: str) -> tuple[uuid.UUID, str, list[uuid.UUID
         await engine.dispose()
 
 
+async def server_facts(url: str) -> dict[str, Any]:
+    """Which Postgres ran the benchmark, and how the search columns are compressed there."""
+    import asyncpg
+
+    connection = await asyncpg.connect(url)
+    try:
+        compression = await connection.fetch(
+            "SELECT attname, attcompression FROM pg_attribute "
+            "WHERE attrelid = 'documents'::regclass AND attname IN ('content', 'search_vector')"
+        )
+        return {
+            "version": await connection.fetchval("SHOW server_version"),
+            "compression": {
+                row["attname"]: {b"l": "lz4", b"p": "pglz"}.get(row["attcompression"], "default")
+                for row in compression
+            },
+            "default_toast_compression": await connection.fetchval(
+                "SHOW default_toast_compression"
+            ),
+        }
+    finally:
+        await connection.close()
+
+
 def start_web(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [str(Path(sys.executable).parent / "paless-web")],
@@ -295,15 +323,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument(
+        "--postgres-url",
+        default="postgresql://postgres@127.0.0.1:5432/postgres",
+        help="server to use when it answers; else the embedded one is started",
+    )
+    parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
 
     rng = random.Random(20261128)
     maker = TextMaker(rng)
     rare = maker.words[RARE_WORD_RANK]
     state = Path(tempfile.mkdtemp(prefix="paless-bench-"))
-    postgres = ensure_postgres(
-        REPO / ".test", "postgresql://postgres@127.0.0.1:5432/postgres", free_port()
-    )
+    postgres = ensure_postgres(REPO / ".test", args.postgres_url, free_port())
     redis = ensure_redis(REPO / ".test", "redis://127.0.0.1:6379/0", free_port())
     secret = secrets.token_hex(16)
     s3 = start_seaweedfs(
@@ -341,6 +373,7 @@ def main() -> None:
         from paless_shared.migrate import upgrade
 
         upgrade(database_url)
+        report["postgres"] = asyncio.run(server_facts(plain))
         owner, password, tags, correspondents = asyncio.run(setup_owner(database_url))
         seeded = 0
         for size in sorted(args.sizes):
@@ -392,9 +425,10 @@ def main() -> None:
             for name in large["cases"]
         }
     report["machine"]["load_average_1m_at_end"] = round(os.getloadavg()[0], 2)
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"\nwritten to {RESULTS.relative_to(REPO)}")
+    output = args.output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"\nwritten to {output}")
 
 
 if __name__ == "__main__":

@@ -49,7 +49,8 @@ def _name(path: Path) -> str:
 
 def _runs_sql_here(path: Path) -> bool:
     """Where SQL may be built and run: a domain's queries, the access conditions
-    queries compose, the tables, and the database module of the platform."""
+    queries compose, the tables, the database module of the platform, and the migration
+    runner (which checks the server's extensions before any migration)."""
     parts = path.relative_to(SHARED).parts if path.is_relative_to(SHARED) else ()
     return bool(parts) and (
         "queries" in parts
@@ -57,6 +58,7 @@ def _runs_sql_here(path: Path) -> bool:
         or parts[:2] == ("access", "conditions.py")
         or parts[0] == "tables"
         or parts == ("platform", "database.py")
+        or parts == ("migrate.py",)
     )
 
 

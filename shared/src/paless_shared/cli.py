@@ -38,7 +38,12 @@ async def _init_storage() -> None:
 def _migrate(_: argparse.Namespace) -> None:
     from paless_shared import migrate
 
-    migrate.upgrade(str(load(DatabaseSettings).database_url))
+    try:
+        migrate.upgrade(str(load(DatabaseSettings).database_url))
+    except migrate.MissingExtension as exc:
+        # Not a bug nor a bad setting of ours: the server lacks what only its operator can add.
+        print(f"paless: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
     print("database: migrated to head")
     asyncio.run(_init_storage())
 

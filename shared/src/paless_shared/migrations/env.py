@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from paless_shared import tables  # noqa: F401  (registers the tables)
+from paless_shared.migrate import check_extensions
 from paless_shared.platform.database import Base, create_engine
 from paless_shared.platform.settings import DatabaseSettings, load
 
@@ -15,6 +16,9 @@ target_metadata = Base.metadata
 
 
 def _run(connection: Connection) -> None:
+    # In a transaction of its own: one left open would swallow the migrations' commits.
+    with connection.begin():
+        check_extensions(connection)
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

