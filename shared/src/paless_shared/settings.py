@@ -239,6 +239,10 @@ class WebSettings(_Settings):
     web_port: Annotated[int, Field(ge=1, le=65535)] = 8000
     web_workers: Annotated[int, Field(ge=1, le=64)] = 1
     web_root_path: str = ""
+    # Addresses (or CIDR ranges, comma-separated; `*` for any) of the proxies whose
+    # X-Forwarded-For and X-Forwarded-Proto are believed: behind an ingress, its pods'
+    # addresses, so the client address (login throttling, audit) is the client's.
+    web_forwarded_allow_ips: str = "127.0.0.1,::1"
 
 
 class WorkerSettings(_Settings):

@@ -69,7 +69,7 @@ async def change_my_password(
     yours is revoked; the one this request used keeps working.
     """
     user = authenticated.user
-    await throttle.check(user.username, address)
+    await throttle.begin_attempt(user.username, address)
     try:
         await change_password(
             uow.session,
@@ -80,8 +80,11 @@ async def change_my_password(
             keep_token_id=authenticated.token_id,
         )
     except WrongPassword:
-        await throttle.record_failure(user.username, address)
+        raise  # the attempt stays counted as a failed login
+    except Exception:
+        await throttle.undecided(user.username, address)
         raise
+    await throttle.succeeded(user.username, address)
     await audit.record(
         uow.session,
         Principal.of(user),
