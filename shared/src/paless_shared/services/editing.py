@@ -675,12 +675,14 @@ class Matches:
     document_type: uuid.UUID | None
 
 
-def evaluate(rules: RuleSet, text: str) -> Matches:
-    """CPU-bound and bounded (see paless_shared.matching): run it off the event loop."""
-    correspondents = matching.matching(rules.correspondents, text)
-    document_types = matching.matching(rules.document_types, text)
+def evaluate(rules: RuleSet, text: str, budget_seconds: float | None = None) -> Matches:
+    """CPU-bound and bounded (see paless_shared.matching): run it off the event loop.
+    All the owner's rules share one time budget, RULES_BUDGET_SECONDS unless given."""
+    budget = matching.Budget(budget_seconds or matching.RULES_BUDGET_SECONDS)
+    correspondents = matching.matching(rules.correspondents, text, budget)
+    document_types = matching.matching(rules.document_types, text, budget)
     return Matches(
-        tags=matching.matching(rules.tags, text),
+        tags=matching.matching(rules.tags, text, budget),
         correspondent=correspondents[0] if correspondents else None,
         document_type=document_types[0] if document_types else None,
     )
