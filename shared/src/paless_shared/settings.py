@@ -252,6 +252,9 @@ class WorkerSettings(_Settings):
     worker_job_timeout_seconds: Annotated[int, Field(ge=1)] = 300
     worker_max_tries: Annotated[int, Field(ge=1, le=50)] = 5
     worker_poll_delay_seconds: Annotated[float, Field(gt=0, le=10)] = 0.1
+    # A running job's claim in Redis lasts this long and is renewed every third of it:
+    # the jobs of a worker that dies are taken up again within about this long.
+    worker_lease_seconds: Annotated[float, Field(ge=1, le=300)] = 15.0
     # Processes that parse PDFs; unset means one per CPU, at most one per concurrent job.
     worker_pdf_processes: Annotated[int, Field(ge=1, le=64)] | None = None
     # Each PDF process's address-space limit, and how long one file may take.
