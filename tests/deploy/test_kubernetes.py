@@ -378,6 +378,19 @@ def test_web_has_health_probes(objects: tuple[Manifest, ...]) -> None:
     assert env.get("PALESS_WEB_PORT", "8000") == "8000"
 
 
+def test_web_believes_x_forwarded_for_from_the_ingress(objects: tuple[Manifest, ...]) -> None:
+    """Behind an ingress every request comes from an ingress pod: unless web believes
+    its X-Forwarded-For, every client shares one address, and one attacker's failed
+    logins lock everyone out."""
+    spec = container(objects, "paless-web")
+    env = {variable["name"]: variable["value"] for variable in spec["env"]}
+    trusted = env.get("PALESS_WEB_FORWARDED_ALLOW_IPS", "")
+    networks = [ipaddress.ip_network(item.strip()) for item in trusted.split(",") if item]
+    for pod_address in ("10.244.1.17", "172.20.3.4", "192.168.5.6"):
+        assert any(ipaddress.ip_address(pod_address) in net for net in networks), trusted
+    assert not any(net.prefixlen == 0 for net in networks), "never believe any address"
+
+
 def test_web_grace_period_covers_prestop_and_uvicorn_shutdown(
     objects: tuple[Manifest, ...],
 ) -> None:

@@ -4,11 +4,17 @@ fire time), however many schedulers tick during that slot."""
 from __future__ import annotations
 
 import json
+import secrets
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
-from arq import ArqRedis
+from arq import ArqRedis, create_pool
+from arq.connections import RedisSettings as ArqRedisSettings
 from arq.constants import job_key_prefix
+from redis.exceptions import RedisError
 
 from paless_scheduler.schedule import SLOT_KEY_PREFIX, PeriodicJob, periodic_jobs, tick
 from paless_shared.platform import jobs
@@ -201,3 +207,41 @@ def test_lease_must_outlast_two_ticks(monkeypatch: pytest.MonkeyPatch) -> None:
 
     with pytest.raises(ConfigurationError, match="PALESS_SCHEDULER_LEASE_SECONDS"):
         load(SchedulerSettings)
+
+
+@pytest.fixture
+async def queue_refusing_jobs(servers: Any, queue: ArqRedis) -> AsyncIterator[ArqRedis]:
+    """A connection as a Redis user that may write the scheduler's keys but not arq's
+    (a real refusal from the server, as a full or failing Redis would give)."""
+    user, password = f"paless-test-{secrets.token_hex(4)}", secrets.token_hex(16)
+    await queue.execute_command(
+        "ACL", "SETUSER", user, "on", f">{password}", "resetkeys",
+        f"~{SLOT_KEY_PREFIX}*", "%R~*", "+@all",
+    )  # fmt: skip
+    url = urlsplit(servers.redis_url)
+    restricted = url._replace(netloc=f"{user}:{password}@{url.hostname}:{url.port}").geturl()
+    pool = await create_pool(
+        ArqRedisSettings.from_dsn(restricted),
+        default_queue_name=queue.default_queue_name,
+        job_serializer=jobs.serialize,
+        job_deserializer=jobs.deserialize,
+    )
+    try:
+        yield pool
+    finally:
+        await pool.aclose()
+        await queue.execute_command("ACL", "DELUSER", user)
+
+
+async def test_a_slot_whose_enqueue_failed_is_enqueued_at_the_next_tick(
+    queue: ArqRedis, queue_refusing_jobs: ArqRedis
+) -> None:
+    with pytest.raises(RedisError):
+        await tick(queue_refusing_jobs, RECONCILE_EVERY_MINUTE, NOW)
+    assert await queue.zcard(queue.default_queue_name) == 0
+
+    retried = await tick(queue, RECONCILE_EVERY_MINUTE, NOW + 5)
+
+    assert retried == ["reconcile:1800000000"]
+    assert await queue.zrange(queue.default_queue_name, 0, -1) == [b"reconcile:1800000000"]
+    assert await queue.exists(SLOT_KEY_PREFIX + "reconcile:1800000000")

@@ -4,12 +4,14 @@ pathological regular expression gives up in bounded time instead of hanging a wo
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
 
 from paless_shared.matching import rules as matching
 from paless_shared.matching.rules import Rule, matches
+from paless_shared.matching.service import RuleSet, evaluate
 from paless_shared.platform.errors import InvalidInput
 from paless_shared.tables import MatchingAlgorithm
 
@@ -185,3 +187,34 @@ def test_validate_refuses_a_rule_that_can_never_work() -> None:
 def test_validate_accepts_working_rules() -> None:
     for algorithm, match in [("none", ""), ("any", "[abc"), ("literal", "a (b"), ("regex", r"\d+")]:
         matching.validate(MatchingAlgorithm(algorithm), match)  # raises if refused
+
+
+async def test_an_owners_rules_share_one_time_budget_per_document() -> None:
+    """Each of these rules gives up after its own second; a dozen of them would hold
+    the document (and a worker thread arq's timeout cannot stop) for a dozen seconds.
+    Together they get RULES_BUDGET_SECONDS, and the worker's event loop keeps going."""
+    text = "a" * 5000 + "!"
+    quick = Rule(id="quick", match="a", algorithm=MatchingAlgorithm.regex, is_insensitive=False)
+    slow = [
+        Rule(id=n, match="(a+)+$", algorithm=MatchingAlgorithm.regex, is_insensitive=False)
+        for n in range(12)
+    ]
+    rules = RuleSet(tags=[quick, *slow], correspondents=[], document_types=[])
+    longest_pause = 0.0
+
+    async def tick() -> None:
+        nonlocal longest_pause
+        while True:
+            before = time.monotonic()
+            await asyncio.sleep(0.01)
+            longest_pause = max(longest_pause, time.monotonic() - before)
+
+    ticker = asyncio.create_task(tick())
+    started = time.monotonic()
+    found = await asyncio.to_thread(evaluate, rules, text)
+    took = time.monotonic() - started
+    ticker.cancel()
+
+    assert found.tags == ["quick"]
+    assert took < matching.RULES_BUDGET_SECONDS + 2.5, took
+    assert longest_pause < 0.5, longest_pause

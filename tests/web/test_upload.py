@@ -285,3 +285,35 @@ async def test_body_cut_off_before_the_closing_boundary_is_refused(
 
     assert_problem(response, 422)
     assert await document_count(db, account.id) == 0
+
+
+async def test_form_with_many_text_fields_is_refused_with_422(
+    client: httpx.AsyncClient, account, storage, db
+) -> None:
+    before = await object_keys(storage, "originals/")
+    fields = [(f"field{n}", None, b"x") for n in range(200)]
+    body = multipart([("file", "a.pdf", text_pdf("many fields")), *fields])
+
+    response = await post_document(client, account, in_chunks(body, 4096))
+
+    problem = assert_problem(response, 422)
+    assert "parts" in problem["detail"]
+    assert await document_count(db, account.id) == 0
+    assert await object_keys(storage, "originals/") == before
+
+
+async def test_chunked_form_of_text_fields_over_the_body_limit_is_refused_with_413(
+    app_client, account, db
+) -> None:
+    """Each field is under its own cap and the file under the file limit, but the
+    whole body, sent without a length, is far over what the route accepts."""
+    client = await app_client(max_upload_bytes=100_000)
+    fields = [(f"note{n}", None, b"n" * 60_000) for n in range(10)]
+    body = multipart([("file", "a.pdf", text_pdf("small file")), *fields])
+
+    response = await post_document(client, account, in_chunks(body, 16_384))
+
+    assert response.request.headers.get("transfer-encoding") == "chunked"
+    problem = assert_problem(response, 413)
+    assert "form is larger" in problem["detail"]
+    assert await document_count(db, account.id) == 0

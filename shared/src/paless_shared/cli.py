@@ -13,6 +13,7 @@ import sys
 from paless_shared.accounts.users import create_user
 from paless_shared.platform.database import create_engine, create_sessionmaker, unit_of_work
 from paless_shared.platform.errors import DomainError
+from paless_shared.platform.secrets import weak_secret_problem
 from paless_shared.platform.settings import (
     ENV_PREFIX,
     AdminSettings,
@@ -23,7 +24,6 @@ from paless_shared.platform.settings import (
     SearchSettings,
     in_production,
     load,
-    weak_secret_problem,
 )
 from paless_shared.platform.storage import Storage
 from paless_shared.search.service import reindex_batch, session_info

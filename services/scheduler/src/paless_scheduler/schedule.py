@@ -1,11 +1,12 @@
 """Periodic jobs and the tick that enqueues them.
 
 Each periodic job has a cron schedule, in UTC. A run belongs to a slot: the job's latest
-fire time at or before now. The slot is claimed in Redis with SET NX and the job gets a
-deterministic arq id from it, so however many schedulers tick during a slot, the job is
-enqueued once. (The leader lease means only one should; this is the second line of
-defence, for the moment a lease changes hands.) Fire times missed while no scheduler
-ran are not made up: the next tick enqueues the current slot only.
+fire time at or before now. The job gets a deterministic arq id from its slot, and the
+slot is claimed in Redis once the job is enqueued, so however many schedulers tick
+during a slot, the job is enqueued once, and a failed enqueue is tried again. (The
+leader lease means only one should tick; this is the second line of defence, for the
+moment a lease changes hands.) Fire times missed while no scheduler ran are not made
+up: the next tick enqueues the current slot only.
 """
 
 from __future__ import annotations
@@ -69,20 +70,26 @@ def periodic_jobs(settings: SchedulerSettings) -> list[PeriodicJob]:
 
 async def tick(queue: ArqRedis, periodic: list[PeriodicJob], now: float) -> list[str]:
     """Enqueue every periodic job whose current slot has not been enqueued yet;
-    returns the ids this call enqueued."""
+    returns the ids this call enqueued.
+
+    The slot is claimed only once its job is in the queue: an enqueue that fails
+    (Redis away, a refused write) leaves the slot unclaimed, and the next tick tries
+    again. Two schedulers that both find the slot unclaimed enqueue it once all the
+    same: arq ignores a second enqueue of a job id it holds or keeps a result for.
+    """
     enqueued = []
     for job in periodic:
         slot = job.slot(now)
         job_id = job.job_id(slot)
-        # The claim outlives the slot (which is current for one period), so a scheduler
-        # restarted late in the slot still finds it taken.
-        claimed = await queue.set(
-            SLOT_KEY_PREFIX + job_id, "1", nx=True, ex=2 * job.period(slot) + 60
-        )
-        if not claimed:
+        claim = SLOT_KEY_PREFIX + job_id
+        if await queue.exists(claim):
             continue
         if await queue.enqueue_job(job.function, str(slot), _job_id=job_id) is not None:
             enqueued.append(job_id)
             LAST_ENQUEUED.labels(job.function).set(slot)
             log.info("scheduler.job.enqueued", extra={"job_id": job_id})
+        # The claim outlives the slot (which is current for one period), so a scheduler
+        # restarted late in the slot, after arq has dropped the job's result, still
+        # finds it taken.
+        await queue.set(claim, "1", ex=2 * job.period(slot) + 60)
     return enqueued

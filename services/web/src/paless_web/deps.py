@@ -148,7 +148,7 @@ LoginThrottleDep = Annotated[LoginThrottle, Depends(get_login_throttle)]
 
 async def get_client_address(request: Request) -> str:
     """The client's address as the server reports it. Behind a proxy that is the
-    proxy's, unless uvicorn trusts its X-Forwarded-For (--forwarded-allow-ips)."""
+    proxy's, unless uvicorn trusts its X-Forwarded-For (PALESS_WEB_FORWARDED_ALLOW_IPS)."""
     return request.client.host if request.client else "unknown"
 
 

@@ -25,6 +25,7 @@ def server_options(web: WebSettings, http: HttpSettings, log_level: str) -> dict
         "workers": web.web_workers,
         "root_path": web.web_root_path,
         "proxy_headers": True,
+        "forwarded_allow_ips": web.web_forwarded_allow_ips,
         # h11 rather than httptools, which buffers request headers of any size. Headers
         # over PALESS_WEB_MAX_HEADER_BYTES get a 431 problem from the app; a request head
         # over twice that is dropped by h11 (400) before it is all held in memory.

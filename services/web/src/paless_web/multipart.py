@@ -2,7 +2,9 @@
 
 Starlette's form parsing spools files to local disk; the web process keeps no files,
 so uploads are parsed from the request stream and each file chunk is handed on (to
-S3) as it arrives. Only small text fields are kept in memory.
+S3) as it arrives. Only small text fields are kept in memory, and only a few of them:
+the body as a whole, its number of parts and each text field are capped, whether the
+body declares its length or comes chunked (python-multipart caps each part's headers).
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from email.message import Message
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from paless_shared.platform.errors import InvalidInput
+from paless_shared.platform.errors import InvalidInput, PayloadTooLarge
 
 MAX_FIELD_BYTES = 64 * 1024
+# Parts of any kind (text fields and files) in one form.
+MAX_PARTS = 16
 
 
 @dataclass
@@ -43,10 +47,15 @@ def _content_disposition(value: str) -> tuple[str | None, str | None]:
 
 
 async def parse_streaming_form(
-    content_type: str, stream: AsyncIterator[bytes], on_file_chunk: FileSink
+    content_type: str,
+    stream: AsyncIterator[bytes],
+    on_file_chunk: FileSink,
+    *,
+    max_body_bytes: int,
 ) -> ParsedForm:
     """Parse a multipart body, calling `on_file_chunk(field, filename, chunk)` for file
-    data in order and collecting text fields."""
+    data in order and collecting text fields. A body over `max_body_bytes` is refused
+    (413) as soon as that much has arrived; more than MAX_PARTS parts is refused (422)."""
     _, options = parse_options_header(content_type)
     boundary = options.get(b"boundary")
     if not boundary:
@@ -56,6 +65,13 @@ async def parse_streaming_form(
     finished: list[bool] = []  # set by the parser on the closing boundary
     header_field = bytearray()
     header_value = bytearray()
+    parts: list[bool] = []
+
+    def on_part_begin() -> None:
+        parts.append(True)
+        if len(parts) > MAX_PARTS:
+            raise InvalidInput(f"the form has more than {MAX_PARTS} parts")
+        events.append(("begin", b""))
 
     def on_header_end() -> None:
         events.append(("header", bytes(header_field) + b"\x00" + bytes(header_value)))
@@ -65,7 +81,7 @@ async def parse_streaming_form(
     parser = MultipartParser(
         boundary,
         callbacks={
-            "on_part_begin": lambda: events.append(("begin", b"")),
+            "on_part_begin": on_part_begin,
             "on_header_field": lambda d, s, e: header_field.extend(d[s:e]),
             "on_header_value": lambda d, s, e: header_value.extend(d[s:e]),
             "on_header_end": on_header_end,
@@ -76,8 +92,14 @@ async def parse_streaming_form(
     )
     form = ParsedForm(fields={}, files={})
     part = _Part()
+    received = 0
     try:
         async for chunk in stream:
+            received += len(chunk)
+            if received > max_body_bytes:
+                raise PayloadTooLarge(
+                    f"the form is larger than the limit of {max_body_bytes} bytes"
+                )
             parser.write(chunk)
             part = await _drain(events, part, form, on_file_chunk)
         parser.finalize()

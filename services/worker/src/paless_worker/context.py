@@ -6,7 +6,8 @@ import asyncio
 import atexit
 import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
@@ -40,11 +41,46 @@ class WorkerContext:
     sessionmaker: async_sessionmaker[AsyncSession]
     storage: Storage
     pdf_pool: PdfPool
+    # Matching rules run here, not in the event loop's default executor: a thread arq's
+    # timeout cannot stop must not hold up what else uses that executor (DNS lookups).
+    matching_executor: ThreadPoolExecutor
     exit_stack: AsyncExitStack
 
 
 class PdfTimeout(Exception):
     """Parsing a file took longer than PALESS_WORKER_PDF_TIMEOUT_SECONDS."""
+
+
+class _Lane:
+    """One parser process (an executor of one), so that a file can be stopped by
+    killing the one process that reads it, and nothing else."""
+
+    def __init__(self, memory_mb: int) -> None:
+        self._memory_mb = memory_mb
+        self.busy = False
+        self.executor = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            max_tasks_per_child=100,
+            initializer=pdf.limit_memory,
+            initargs=(self._memory_mb,),
+        )
+
+    def kill(self) -> None:
+        # ProcessPoolExecutor has no public way to stop a running task (3.14 adds one).
+        for process in list(getattr(self.executor, "_processes", {}).values()):
+            process.kill()
+        self.replace()
+
+    def replace(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.executor = self._new()
+
+    def shutdown(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
 
 
 class PdfPool:
@@ -53,6 +89,10 @@ class PdfPool:
     memory a hostile file can take (each process has an address-space limit), and keeps
     a file that crashes the parser from taking the worker down with it.
 
+    Each process is a lane of its own that reads one file at a time: a file that takes
+    too long, or crashes its process, costs that one process (it is killed and
+    replaced); the files other jobs are reading in the other lanes go on undisturbed.
+
     One pool per process and configuration, shared by the worker contexts a process
     opens (a worker process opens one; the test suite opens many).
     """
@@ -60,13 +100,11 @@ class PdfPool:
     _shared: ClassVar[dict[tuple[int, int], PdfPool]] = {}
 
     def __init__(self, processes: int, memory_mb: int) -> None:
-        self._processes = processes
-        self._memory_mb = memory_mb
-        self.executor = self._new()
-        # At most one file per process in the executor at a time. This also keeps
-        # Python 3.11's executor from deadlocking when a process retires
-        # (max_tasks_per_child) while work is queued behind it (CPython gh-115634),
-        # and a file's time limit counts from when a process takes it.
+        self._lanes = [_Lane(memory_mb) for _ in range(processes)]
+        # At most one file per lane at a time. This also keeps Python 3.11's executor
+        # from deadlocking when a process retires (max_tasks_per_child) while work is
+        # queued behind it (CPython gh-115634), and a file's time limit counts from when
+        # a process takes it.
         self._slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
 
     @classmethod
@@ -79,48 +117,47 @@ class PdfPool:
             atexit.register(pool.shutdown)
         return pool
 
-    def _new(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            max_workers=self._processes,
-            mp_context=multiprocessing.get_context("spawn"),
-            max_tasks_per_child=100,
-            initializer=pdf.limit_memory,
-            initargs=(self._memory_mb,),
-        )
-
     async def warm_up(self) -> None:
         """Start every process and load the PDF libraries in it now, so the first
         documents do not wait for interpreters to spawn."""
         loop = asyncio.get_running_loop()
         await asyncio.gather(
-            *(loop.run_in_executor(self.executor, pdf.ready) for _ in range(self._processes))
+            *(loop.run_in_executor(lane.executor, pdf.ready) for lane in self._lanes)
         )
 
     async def run(self, function: Callable[..., T], *args: Any, time_limit: float) -> T:
+        """Run `function(*args)` in a parser process. Over `time_limit` seconds, that
+        process is killed and PdfTimeout raised; if the process dies under the file
+        (a crash), BrokenProcessPool is raised and the process replaced."""
         loop = asyncio.get_running_loop()
-        slots = self._slots.setdefault(loop, asyncio.Semaphore(self._processes))
+        slots = self._slots.setdefault(loop, asyncio.Semaphore(len(self._lanes)))
         async with slots:
-            future = loop.run_in_executor(self.executor, function, *args)
+            # The semaphore leaves at least one lane free, and nothing awaits between
+            # looking and taking it.
+            lane = next(lane for lane in self._lanes if not lane.busy)
+            lane.busy = True
             try:
-                return await asyncio.wait_for(future, time_limit)
-            except TimeoutError:
-                # The parser cannot be interrupted from outside its process: stop them
-                # all (other jobs in the pool see a broken pool and are retried).
-                self.kill()
-                raise PdfTimeout from None
-
-    def kill(self) -> None:
-        # ProcessPoolExecutor has no public way to stop a running task (3.14 adds one).
-        for process in list(getattr(self.executor, "_processes", {}).values()):
-            process.kill()
-        self.replace_broken()
-
-    def replace_broken(self) -> None:
-        self.executor.shutdown(wait=False, cancel_futures=True)
-        self.executor = self._new()
+                future = loop.run_in_executor(lane.executor, function, *args)
+                try:
+                    return await asyncio.wait_for(future, time_limit)
+                except TimeoutError:
+                    # The parser cannot be interrupted from outside its process.
+                    lane.kill()
+                    raise PdfTimeout from None
+                except BrokenProcessPool:
+                    lane.replace()
+                    raise
+                except asyncio.CancelledError:
+                    # The job was stopped (its timeout, a shutdown): so is its file, or
+                    # the next file sent to this lane would wait behind it.
+                    lane.kill()
+                    raise
+            finally:
+                lane.busy = False
 
     def shutdown(self) -> None:
-        self.executor.shutdown(wait=True, cancel_futures=True)
+        for lane in self._lanes:
+            lane.shutdown()
 
 
 async def open_context() -> WorkerContext:
@@ -141,10 +178,14 @@ async def open_context() -> WorkerContext:
         sessionmaker=create_sessionmaker(engine, info=session_info(search_settings)),
         storage=storage,
         pdf_pool=pdf_pool,
+        matching_executor=ThreadPoolExecutor(
+            max_workers=settings.worker_concurrency, thread_name_prefix="paless-matching"
+        ),
         exit_stack=stack,
     )
 
 
 async def close_context(context: WorkerContext) -> None:
+    context.matching_executor.shutdown(wait=False, cancel_futures=True)
     await context.exit_stack.aclose()
     await context.engine.dispose()

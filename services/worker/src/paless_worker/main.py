@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import fcntl
 import logging
+import os
+from pathlib import Path
 from typing import Any, cast
 
 from arq import func
 from arq.typing import WorkerCoroutine
-from arq.worker import Worker
 from prometheus_client import start_http_server
 
 from paless_shared.platform import jobs
 from paless_shared.platform.observability import configure_logging
 from paless_shared.platform.settings import (
     AppSettings,
+    ConfigurationError,
     RedisSettings,
     WorkerSettings,
     exit_on_configuration_error,
@@ -24,6 +27,7 @@ from paless_shared.platform.settings import (
 )
 from paless_worker import tasks
 from paless_worker.context import close_context, open_context
+from paless_worker.lease import LeasedWorker
 from paless_worker.tracking import Job, tracked
 
 log = logging.getLogger("paless_worker")
@@ -39,8 +43,9 @@ JOBS: dict[str, Job] = {
 }
 
 
-class DrainingWorker(Worker):
-    """arq's worker, except that once told to stop (SIGTERM) it starts no further job.
+class DrainingWorker(LeasedWorker):
+    """arq's worker with leased job claims (paless_worker.lease), except that once told
+    to stop (SIGTERM) it starts no further job.
 
     arq reads a batch of due job ids and starts them one by one as slots free up; told
     to stop, it takes no new batch but would keep starting the rest of the one it holds
@@ -60,7 +65,9 @@ class DrainingWorker(Worker):
 
 async def on_startup(ctx: dict[str, Any]) -> None:
     ctx["paless"] = await open_context()
-    ctx["heartbeat"] = asyncio.create_task(_heartbeat(load(WorkerSettings)))
+    settings = load(WorkerSettings)
+    path = claim_heartbeat_file(settings.worker_heartbeat_file)
+    ctx["heartbeat"] = asyncio.create_task(_heartbeat(path, settings.worker_heartbeat_seconds))
 
 
 async def on_shutdown(ctx: dict[str, Any]) -> None:
@@ -70,15 +77,57 @@ async def on_shutdown(ctx: dict[str, Any]) -> None:
         await close_context(ctx["paless"])
 
 
-async def _heartbeat(settings: WorkerSettings) -> None:
+async def _heartbeat(path: Path, seconds: float) -> None:
     """Touch this process's heartbeat file while its event loop runs, so a probe can
     tell this worker (not just any worker on the queue) is alive."""
     while True:
-        settings.worker_heartbeat_file.touch()
-        await asyncio.sleep(settings.worker_heartbeat_seconds)
+        await asyncio.to_thread(path.touch)
+        await asyncio.sleep(seconds)
 
 
-def create_worker(*, burst: bool = False, **overrides: Any) -> Worker:
+# Heartbeat files this process holds (configured path -> the file it writes), each
+# with its locked descriptor kept open for the process's life.
+_claimed: dict[Path, Path] = {}
+_held: list[int] = []
+
+
+def claim_heartbeat_file(configured: Path) -> Path:
+    """This process's heartbeat file: the configured one, unless another live worker on
+    the host holds it (a lock, released however that process ends); then
+    `<name>.<pid>` beside it, so each file speaks for one process. `--check` reads the
+    configured file: in a container, the one worker there."""
+    if configured in _claimed:
+        return _claimed[configured]
+    for path in (configured, configured.with_name(f"{configured.name}.{os.getpid()}")):
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(descriptor)
+            continue
+        _held.append(descriptor)
+        _claimed[configured] = path
+        if path != configured:
+            log.info("worker.heartbeat.file", extra={"path": str(path)})
+        return path
+    raise RuntimeError(f"no heartbeat file to hold beside {configured}")  # pragma: no cover
+
+
+def serve_metrics(port: int) -> None:
+    """Metrics on `port`; a port already taken (another worker on this host) stops the
+    process with one line naming the setting, not a traceback."""
+    try:
+        start_http_server(port)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"PALESS_WORKER_METRICS_PORT={port}: cannot serve metrics there "
+            f"({exc.strerror or exc}); give each worker on a host its own port, "
+            "or 0 to serve none"
+        ) from None
+    log.info("worker.metrics.serving", extra={"port": port})
+
+
+def create_worker(*, burst: bool = False, **overrides: Any) -> LeasedWorker:
     settings = load(WorkerSettings)
     redis_settings = load(RedisSettings)
     options: dict[str, Any] = {
@@ -100,6 +149,7 @@ def create_worker(*, burst: bool = False, **overrides: Any) -> Worker:
         "job_completion_wait": settings.worker_shutdown_grace_seconds,
         "burst": burst,
         "handle_signals": not burst,
+        "lease_seconds": settings.worker_lease_seconds,
     }
     options.update(overrides)
     if settings.worker_shutdown_grace_seconds < settings.worker_job_timeout_seconds:
@@ -134,6 +184,5 @@ def main() -> None:
     configure_logging(app.log_level, app.log_format)
     settings = load(WorkerSettings)
     if settings.worker_metrics_port:
-        start_http_server(settings.worker_metrics_port)
-        log.info("worker.metrics.serving", extra={"port": settings.worker_metrics_port})
+        serve_metrics(settings.worker_metrics_port)
     create_worker().run()

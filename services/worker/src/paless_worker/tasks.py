@@ -88,8 +88,6 @@ async def ingest(ctx: dict[str, Any], document_id: str) -> Outcome:
             return await _fail(
                 context, doc_id, f"internal error while processing: {_describe(exc)}"
             )
-        if isinstance(exc, BrokenProcessPool):
-            context.pdf_pool.replace_broken()
         if job_try >= context.settings.worker_max_tries:
             reason = f"gave up after {job_try} attempts: {_describe(exc)}"
             return await _fail(context, doc_id, reason)
@@ -147,9 +145,12 @@ async def _ingest(context: WorkerContext, doc_id: uuid.UUID) -> Outcome:
         thumbnail_key=thumbnail_key,
         created_at=parsed.created_at,
     )
-    # Matching rules are CPU work with a bounded cost (paless_shared.matching): off
-    # the event loop, so other jobs and the heartbeat keep going.
-    matches = await asyncio.to_thread(matching.evaluate, rules, parsed.text)
+    # Matching rules are CPU work with a bounded cost (paless_shared.matching: one time
+    # budget for all the owner's rules): off the event loop, so other jobs, the
+    # heartbeat and the job leases keep going.
+    matches = await asyncio.get_running_loop().run_in_executor(
+        context.matching_executor, matching.evaluate, rules, parsed.text
+    )
     async with unit_of_work(context.sessionmaker) as session:
         document = await mark_ready(session, doc_id, extracted, matches=matches)
     if document is None and thumbnail_key is not None:

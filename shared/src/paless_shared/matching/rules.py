@@ -3,13 +3,17 @@
 The algorithms are paperless-ngx's: any word, all words, exact phrase, regular
 expression, fuzzy phrase; each optionally case-insensitive. Words and phrases match on
 word boundaries. Evaluation is bounded: regular expressions run under the `regex`
-module's timeout, and fuzzy matching looks at a bounded prefix of the text, so a
-pathological rule cannot hang a worker.
+module's timeout, all of an owner's rules share one time budget per document (rules
+left when it runs out are not evaluated, and do not match), and fuzzy matching looks
+at a bounded prefix of the text, so neither one pathological rule nor many slow ones
+can hang a worker. (`regex` releases the GIL while it matches, so a slow rule in a
+thread does not stall the worker's event loop either.)
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,8 +26,10 @@ from paless_shared.tables import MatchingAlgorithm
 
 log = logging.getLogger(__name__)
 
-# Wall-clock budget for one regular expression on one document.
+# Wall-clock budget for one regular expression on one document, and for all of an
+# owner's rules on one document.
 REGEX_TIMEOUT_SECONDS = 1.0
+RULES_BUDGET_SECONDS = 5.0
 # Text considered by rules (the first pages are where senders and types show).
 MATCH_TEXT_CHARS = 200_000
 FUZZY_TEXT_CHARS = 20_000
@@ -38,6 +44,20 @@ class Rule:
     match: str
     algorithm: MatchingAlgorithm
     is_insensitive: bool
+
+
+class Budget:
+    """Time left for the rules of one document."""
+
+    def __init__(self, seconds: float = RULES_BUDGET_SECONDS) -> None:
+        self._ends_at = time.monotonic() + seconds
+        self.exhausted = False
+
+    def remaining(self) -> float:
+        left = self._ends_at - time.monotonic()
+        if left <= 0:
+            self.exhausted = True
+        return max(0.0, left)
 
 
 def terms(match: str) -> list[str]:
@@ -68,9 +88,12 @@ def validate(algorithm: MatchingAlgorithm, match: str) -> None:
             raise InvalidInput(f"match: not a valid regular expression: {exc}") from None
 
 
-def _search(pattern: str, text: str, flags: int, rule: Rule) -> bool:
+def _search(pattern: str, text: str, flags: int, rule: Rule, budget: Budget) -> bool:
+    timeout = min(REGEX_TIMEOUT_SECONDS, budget.remaining())
+    if timeout <= 0:
+        return False
     try:
-        return regex.search(pattern, text, flags, timeout=REGEX_TIMEOUT_SECONDS) is not None
+        return regex.search(pattern, text, flags, timeout=timeout) is not None
     except TimeoutError:
         log.warning("matching.timeout", extra={"rule_id": str(rule.id), "pattern": pattern[:200]})
         return False
@@ -79,21 +102,26 @@ def _search(pattern: str, text: str, flags: int, rule: Rule) -> bool:
         return False
 
 
-def matches(rule: Rule, text: str) -> bool:
+def matches(rule: Rule, text: str, budget: Budget | None = None) -> bool:
+    budget = budget or Budget()
     text = text[:MATCH_TEXT_CHARS]
     flags = _flags(rule)
     algorithm = rule.algorithm
     if algorithm is MatchingAlgorithm.none or not rule.match.strip() or not text:
         return False
+    if budget.remaining() <= 0:
+        return False
     if algorithm is MatchingAlgorithm.any:
-        return any(_search(_phrase(term), text, flags, rule) for term in terms(rule.match))
+        return any(_search(_phrase(term), text, flags, rule, budget) for term in terms(rule.match))
     if algorithm is MatchingAlgorithm.all:
         words = terms(rule.match)
-        return bool(words) and all(_search(_phrase(term), text, flags, rule) for term in words)
+        return bool(words) and all(
+            _search(_phrase(term), text, flags, rule, budget) for term in words
+        )
     if algorithm is MatchingAlgorithm.literal:
-        return _search(_phrase(rule.match), text, flags, rule)
+        return _search(_phrase(rule.match), text, flags, rule, budget)
     if algorithm is MatchingAlgorithm.regex:
-        return _search(rule.match, text, flags, rule)
+        return _search(rule.match, text, flags, rule, budget)
     # fuzzy: the phrase against the best-matching stretch of the (normalised) text.
     haystack = " ".join(text[:FUZZY_TEXT_CHARS].split())
     needle = " ".join(rule.match.split())
@@ -102,6 +130,11 @@ def matches(rule: Rule, text: str) -> bool:
     return fuzz.partial_ratio(needle, haystack, score_cutoff=FUZZY_MIN_SCORE) > 0
 
 
-def matching(rules: Sequence[Rule], text: str) -> list[Any]:
-    """Ids of the rules that match, in the order given."""
-    return [rule.id for rule in rules if matches(rule, text)]
+def matching(rules: Sequence[Rule], text: str, budget: Budget | None = None) -> list[Any]:
+    """Ids of the rules that match, in the order given, within `budget` (a fresh one
+    when not given)."""
+    budget = budget or Budget()
+    found = [rule.id for rule in rules if matches(rule, text, budget)]
+    if budget.exhausted:
+        log.warning("matching.budget_exhausted", extra={"rules": len(rules)})
+    return found

@@ -41,12 +41,14 @@ class Matches:
     document_type: uuid.UUID | None
 
 
-def evaluate(rule_set: RuleSet, text: str) -> Matches:
-    """CPU-bound and bounded (see matching.rules): run it off the event loop."""
-    correspondents = rules.matching(rule_set.correspondents, text)
-    document_types = rules.matching(rule_set.document_types, text)
+def evaluate(rule_set: RuleSet, text: str, budget_seconds: float | None = None) -> Matches:
+    """CPU-bound and bounded (see matching.rules): run it off the event loop.
+    All the owner's rules share one time budget, RULES_BUDGET_SECONDS unless given."""
+    budget = rules.Budget(budget_seconds or rules.RULES_BUDGET_SECONDS)
+    correspondents = rules.matching(rule_set.correspondents, text, budget)
+    document_types = rules.matching(rule_set.document_types, text, budget)
     return Matches(
-        tags=rules.matching(rule_set.tags, text),
+        tags=rules.matching(rule_set.tags, text, budget),
         correspondent=correspondents[0] if correspondents else None,
         document_type=document_types[0] if document_types else None,
     )

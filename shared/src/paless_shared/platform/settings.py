@@ -29,6 +29,14 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from paless_shared.platform.secrets import (
+    PLACEHOLDER_REFUSAL,
+    WELL_KNOWN_REFUSAL,
+    is_placeholder,
+    is_well_known_secret,
+    weak_secret_problem,
+)
+
 ENV_PREFIX = "PALESS_"
 
 
@@ -248,6 +256,10 @@ class WebSettings(_Settings):
     web_port: Annotated[int, Field(ge=1, le=65535)] = 8000
     web_workers: Annotated[int, Field(ge=1, le=64)] = 1
     web_root_path: str = ""
+    # Addresses (or CIDR ranges, comma-separated; `*` for any) of the proxies whose
+    # X-Forwarded-For and X-Forwarded-Proto are believed: behind an ingress, its pods'
+    # addresses, so the client address (login throttling, audit) is the client's.
+    web_forwarded_allow_ips: str = "127.0.0.1,::1"
 
 
 class WorkerSettings(_Settings):
@@ -257,6 +269,9 @@ class WorkerSettings(_Settings):
     worker_job_timeout_seconds: Annotated[int, Field(ge=1)] = 300
     worker_max_tries: Annotated[int, Field(ge=1, le=50)] = 5
     worker_poll_delay_seconds: Annotated[float, Field(gt=0, le=10)] = 0.1
+    # A running job's claim in Redis lasts this long and is renewed every third of it:
+    # the jobs of a worker that dies are taken up again within about this long.
+    worker_lease_seconds: Annotated[float, Field(ge=1, le=300)] = 15.0
     # Processes that parse PDFs; unset means one per CPU, at most one per concurrent job.
     worker_pdf_processes: Annotated[int, Field(ge=1, le=64)] | None = None
     # Each PDF process's address-space limit, and how long one file may take.
@@ -334,61 +349,7 @@ class SchedulerSettings(_Settings):
         return self
 
 
-# --- Production: no default or weak secrets ------------------------------------------
-# With PALESS_ENVIRONMENT=production, `load` also refuses what a class's
-# `production_problems` finds: secrets from examples and compose files, or too short.
-
-# Compared lower-cased with everything but letters and digits removed.
-WELL_KNOWN_SECRETS = frozenset(
-    {
-        "admin",
-        "changeme",
-        "default",
-        "example",
-        "letmein",
-        "minioadmin",
-        "paless",
-        "palessdevsecret",
-        "password",
-        "passw0rd",
-        "postgres",
-        "redis",
-        "secret",
-        "seaweedfs",
-        "test",
-        "12345678",
-        "123456789",
-    }
-)
-MIN_SECRET_LENGTH = 16
-WELL_KNOWN_REFUSAL = "contains a well-known default password; use a random one in production"
-# The example deployment marks every value to replace with CHANGE-ME (CHANGE-ME-random-
-# password...): a value containing it, in any spelling, was never filled in.
-PLACEHOLDER_MARKER = "changeme"
-PLACEHOLDER_REFUSAL = "contains a placeholder (CHANGE-ME); set the real value in production"
-
-
-def _letters_and_digits(value: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", value.lower())
-
-
-def is_well_known_secret(value: str) -> bool:
-    return _letters_and_digits(value) in WELL_KNOWN_SECRETS
-
-
-def is_placeholder(value: str) -> bool:
-    return PLACEHOLDER_MARKER in _letters_and_digits(value)
-
-
-def weak_secret_problem(value: str, *, min_length: int = MIN_SECRET_LENGTH) -> str | None:
-    """Why `value` is not good enough as a production secret, or None."""
-    if is_placeholder(value) and not is_well_known_secret(value):
-        return "is a placeholder (CHANGE-ME); set the real secret in production"
-    if is_well_known_secret(value):
-        return "is a well-known default; use a random secret in production"
-    if len(value) < min_length:
-        return f"is shorter than {min_length} characters; use a random secret in production"
-    return None
+# --- Production: no default or weak secrets (platform.secrets) ---------------------
 
 
 class _EnvironmentOnly(_Settings):

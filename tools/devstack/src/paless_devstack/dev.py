@@ -1,5 +1,6 @@
 """`make dev`: backing servers, migrations and an admin user, then web, worker and scheduler
-with their output merged, until Ctrl-C."""
+with their output merged, until Ctrl-C. `PALESS_DEV_WORKERS=N make dev` runs N workers,
+so scaling out can be tried on one machine."""
 
 from __future__ import annotations
 
@@ -42,6 +43,8 @@ DATABASE = "paless"
 BUCKET = "paless"
 ADMIN_USER = "admin"
 SERVICES = ("web", "worker", "scheduler")
+MAX_DEV_WORKERS = 16
+DEFAULT_WORKER_METRICS_PORT = 9100
 SHUTDOWN_GRACE = 10.0
 HEALTH_WARNING_AFTER = 60.0
 
@@ -76,7 +79,8 @@ class Output:
     def line(self, name: str, text: str) -> None:
         prefix = f"{name:<{_PREFIX_WIDTH}}| "
         if self.colour:
-            prefix = f"\033[{_COLOURS.get(name, '0')}m{prefix}\033[0m"
+            colour = _COLOURS.get(name.split("-")[0], "0")
+            prefix = f"\033[{colour}m{prefix}\033[0m"
         block = "".join(prefix + part + "\n" for part in text.splitlines() or [""])
         with self._lock:
             sys.stdout.write(block)
@@ -93,6 +97,13 @@ class Service:
     name: str
     process: subprocess.Popen[bytes]
     reader: threading.Thread
+
+
+@dataclass(frozen=True)
+class PlannedService:
+    name: str  # as shown in the merged output: web, worker, worker-2, ...
+    command: str  # the console script: paless-web, paless-worker, ...
+    env: dict[str, str]
 
 
 def find_repo_root(start: Path | None = None) -> Path:
@@ -225,6 +236,39 @@ def child_env(environ: dict[str, str], backing: dict[str, str]) -> dict[str, str
     return env
 
 
+def dev_workers(environ: dict[str, str]) -> int:
+    """PALESS_DEV_WORKERS: how many workers `make dev` runs (1 unless set)."""
+    value = environ.get("PALESS_DEV_WORKERS", "").strip() or "1"
+    if not value.isdigit() or not 1 <= int(value) <= MAX_DEV_WORKERS:
+        raise StepFailed(
+            f"PALESS_DEV_WORKERS={value!r}: expected a number of workers from 1 to "
+            f"{MAX_DEV_WORKERS}"
+        )
+    return int(value)
+
+
+def service_plan(env: dict[str, str], state_dir: Path) -> list[PlannedService]:
+    """The services to run: web, PALESS_DEV_WORKERS workers, scheduler. Workers after the
+    first get what must differ between processes on one host: a metrics port of their
+    own (the next ones after the first's; none if the first serves none) and a
+    heartbeat file of their own."""
+    workers = dev_workers(env)
+    plan = [PlannedService("web", "paless-web", env)]
+    base_port = int(env.get("PALESS_WORKER_METRICS_PORT") or DEFAULT_WORKER_METRICS_PORT)
+    for number in range(1, workers + 1):
+        if number == 1:
+            plan.append(PlannedService("worker", "paless-worker", env))
+            continue
+        own = {
+            **env,
+            "PALESS_WORKER_METRICS_PORT": str(base_port + number - 1 if base_port else 0),
+            "PALESS_WORKER_HEARTBEAT_FILE": str(state_dir / f"worker-{number}.heartbeat"),
+        }
+        plan.append(PlannedService(f"worker-{number}", "paless-worker", own))
+    plan.append(PlannedService("scheduler", "paless-scheduler", env))
+    return plan
+
+
 # --- setup steps ----------------------------------------------------------------------------
 
 
@@ -279,9 +323,9 @@ def prepare_application(env: dict[str, str], password: str, out: Output) -> None
 # --- services -------------------------------------------------------------------------------
 
 
-def start_service(name: str, env: dict[str, str], out: Output) -> Service:
+def start_service(name: str, env: dict[str, str], out: Output, command: str = "") -> Service:
     process = popen_detached(
-        [console_script(f"paless-{name}")],
+        [console_script(command or f"paless-{name}")],
         stdout=subprocess.PIPE,
         parent_death_signal=signal.SIGTERM,
         env=env,
@@ -444,10 +488,11 @@ def run_dev(state_dir: Path | None = None) -> int:
         with stop_on_signals():
             servers, backing = start_backing_servers(state_dir, environ)
             env = child_env(environ, backing)
+            plan = service_plan(env, state_dir)
             password = admin_password(state_dir, environ)
             prepare_application(env, password, out)
-            for name in SERVICES:
-                services.append(start_service(name, env, out))
+            for planned in plan:
+                services.append(start_service(planned.name, planned.env, out, planned.command))
             code = supervise(services, env, password, out)
     except StopRequested as stop:
         out.line("devstack", f"{stop} received; stopping")

@@ -65,11 +65,11 @@ async def create_token(
     out for a while: `429` with `Retry-After` (seconds), whatever the password.
     """
     credentials = await _credentials(request)
-    await throttle.check(credentials.username, address)
+    await throttle.begin_attempt(credentials.username, address)
     try:
         principal = await authenticate(uow.session, credentials.username, credentials.password)
     except InvalidCredentials:
-        await throttle.record_failure(credentials.username, address)
+        # The attempt stays counted as a failed login.
         # The request's transaction rolls back with the 401: record in its own (a
         # named exception to "routes do not commit").
         await uow.session.rollback()
@@ -82,7 +82,10 @@ async def create_token(
         )
         await uow.session.commit()
         raise
-    await throttle.record_success(credentials.username)
+    except Exception:
+        await throttle.undecided(credentials.username, address)
+        raise
+    await throttle.succeeded(credentials.username, address)
     token = await issue_token(
         uow.session, principal, name="login", ttl_seconds=config.auth.token_ttl_seconds
     )

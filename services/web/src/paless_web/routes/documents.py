@@ -109,7 +109,11 @@ async def upload_document(
 
     try:
         form = await parse_streaming_form(
-            request.headers.get("content-type", ""), request.stream(), on_file_chunk
+            request.headers.get("content-type", ""),
+            request.stream(),
+            on_file_chunk,
+            # A chunked body has no length to check up front: held to the same limit.
+            max_body_bytes=max_bytes + _FORM_OVERHEAD_BYTES,
         )
         if "file" not in form.files:
             raise InvalidInput("the form field 'file' is required")

@@ -70,7 +70,7 @@ async def change_my_password(
     """
     principal = authenticated.principal
     username = authenticated.user.username
-    await throttle.check(username, address)
+    await throttle.begin_attempt(username, address)
     try:
         await change_password(
             uow.session,
@@ -81,8 +81,11 @@ async def change_my_password(
             keep_token_id=authenticated.token_id,
         )
     except WrongPassword:
-        await throttle.record_failure(username, address)
+        raise  # the attempt stays counted as a failed login
+    except Exception:
+        await throttle.undecided(username, address)
         raise
+    await throttle.succeeded(username, address)
     await audit.record(
         uow.session,
         principal,
