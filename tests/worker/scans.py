@@ -3,6 +3,7 @@ Tesseract reads them in about a second, and hostile files made byte by byte."""
 
 from __future__ import annotations
 
+import importlib.resources
 import io
 import struct
 import zlib
@@ -12,13 +13,15 @@ import pillow_heif
 from PIL import Image, ImageDraw, ImageFont
 
 DPI = 150
+# ocrmypdf ships Noto Sans, which has the German letters Pillow's default font lacks.
+FONT = importlib.resources.files("ocrmypdf") / "data" / "NotoSans-Regular.ttf"
 
 
 def page_image(*lines: str, width: int = 1000, mode: str = "L") -> Image.Image:
     """White paper with each line in 36-pixel text (about 17 pt at 150 dpi)."""
     image = Image.new("L", (width, 110 + 80 * len(lines)), 255)
     draw = ImageDraw.Draw(image)
-    font = ImageFont.load_default(size=36)
+    font = ImageFont.truetype(str(FONT), size=36)
     for index, line in enumerate(lines):
         draw.text((50, 50 + 80 * index), line, font=font, fill=0)
     return image.convert(mode) if mode != "L" else image

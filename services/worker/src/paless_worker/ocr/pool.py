@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 import multiprocessing
 import os
 import queue
 import signal
+from collections.abc import Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -39,6 +41,27 @@ log = logging.getLogger(__name__)
 
 
 _PING = "ping"
+_LAZY_MODULES = (
+    "ocrmypdf._pipelines.ocr",
+    "ocrmypdf._graft",
+    "ocrmypdf.fpdf_renderer",
+    "ocrmypdf.hocrtransform",
+    "ocrmypdf.pdfa",
+    "ocrmypdf.optimize",
+    "ocrmypdf.builtin_plugins.tesseract_ocr",
+    "ocrmypdf.builtin_plugins.pypdfium",
+    "ocrmypdf.builtin_plugins.optimize",
+    "ocrmypdf.builtin_plugins.concurrency",
+    "ocrmypdf.builtin_plugins.default_filters",
+    "ocrmypdf.builtin_plugins.ghostscript",
+    "ocrmypdf.builtin_plugins.null_ocr",
+    "ocrmypdf._validation_coordinator",
+    "pikepdf.pdfa",
+    "jsonschema",
+    "fontTools.varLib.instancer",
+    "fpdf",
+    "pdfminer.high_level",
+)
 
 
 class OcrProcessDied(Exception):
@@ -56,12 +79,21 @@ class _Slot:
 class OcrPool:
     """`processes` OCR processes, each limited to `memory_mb` of address space."""
 
-    def __init__(self, processes: int, memory_mb: int, *, max_units_per_process: int = 50) -> None:
+    def __init__(
+        self,
+        processes: int,
+        memory_mb: int,
+        *,
+        max_units_per_process: int = 50,
+        environment: Mapping[str, str] | None = None,
+    ) -> None:
         if processes < 1:
             raise ValueError("an OCR pool needs at least one process")
         self.processes = processes
         self.memory_mb = memory_mb
         self._max_units = max_units_per_process
+        # Set in each OCR process (e.g. PATH or TESSDATA_PREFIX), over the worker's own.
+        self._environment = dict(environment or {})
         self._context = multiprocessing.get_context("spawn")
         self._free: queue.Queue[_Slot | None] = queue.Queue()
         for _ in range(processes):
@@ -79,7 +111,11 @@ class OcrPool:
             raise RuntimeError("the OCR pool is closed")
         slot = self._free.get()
         try:
-            slot = slot if slot is not None and slot.process.is_alive() else self._start()
+            if slot is not None and not slot.process.is_alive():
+                slot.connection.close()
+                slot = None
+            if slot is None:
+                slot = self._start()
             answer = self._ask(slot, unit, time_limit)
             slot.units += 1
             if slot.units >= self._max_units:
@@ -127,7 +163,10 @@ class OcrPool:
     def _start(self) -> _Slot:
         ours, theirs = self._context.Pipe()
         process = self._context.Process(
-            target=_serve, args=(theirs, self.memory_mb), name="paless-ocr", daemon=True
+            target=_serve,
+            args=(theirs, self.memory_mb, self._environment),
+            name="paless-ocr",
+            daemon=True,
         )
         process.start()
         theirs.close()
@@ -198,10 +237,12 @@ def _exit_reason(exitcode: int | None) -> str:
     return f"exit status {exitcode}"
 
 
-def _serve(connection: Connection, memory_mb: int) -> None:
+def _serve(connection: Connection, memory_mb: int, environment: dict[str, str]) -> None:
     """An OCR process: answer units until told to stop (None) or the pool goes away."""
     os.setsid()  # its own process group, so a time-out can stop Tesseract with it
+    os.environ.update(environment)
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    _preload()
     limit_memory(memory_mb)
     while True:
         try:
@@ -214,6 +255,14 @@ def _serve(connection: Connection, memory_mb: int) -> None:
             connection.send(("ok", os.getpid()))
             continue
         connection.send(_answer(unit))
+
+
+def _preload() -> None:
+    """Import what ocrmypdf imports lazily, mid-page, before the memory limit: under
+    the limit a late import of a C extension fails ("failed to map segment")."""
+    for name in _LAZY_MODULES:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
 
 
 def _answer(unit: OcrUnit) -> tuple[str, Any]:
