@@ -99,6 +99,7 @@ class OcrPool:
         for _ in range(processes):
             self._free.put(None)  # started on first use
         self._closed = False
+        self._running: dict[int, BaseProcess] = {}
 
     def run(self, unit: OcrUnit, *, time_limit: float) -> UnitResult:
         """OCR `unit` in one of the pool's processes (blocking; thread-safe).
@@ -150,6 +151,10 @@ class OcrPool:
             for kept in slots:
                 self._free.put(kept)
 
+    def pids(self) -> list[int]:
+        """The OCR processes now running (for monitoring)."""
+        return [pid for pid, process in list(self._running.items()) if process.is_alive()]
+
     def close(self) -> None:
         self._closed = True
         while True:
@@ -170,6 +175,10 @@ class OcrPool:
         )
         process.start()
         theirs.close()
+        if process.pid is not None:
+            self._running = {
+                pid: known for pid, known in self._running.items() if known.is_alive()
+            } | {process.pid: process}
         return _Slot(process, ours)
 
     def _ask(self, slot: _Slot, unit: OcrUnit, time_limit: float) -> tuple[str, Any]:
