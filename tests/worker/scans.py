@@ -27,6 +27,16 @@ def page_image(*lines: str, width: int = 1000, mode: str = "L") -> Image.Image:
     return image.convert(mode) if mode != "L" else image
 
 
+def a4_at_600_dpi(*lines: str) -> Image.Image:
+    """A full A4 page at 600 dpi (35 million pixels) with lines of 10 pt text."""
+    image = Image.new("L", (4960, 7016), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(FONT), size=84)
+    for index, line in enumerate(lines):
+        draw.text((500, 600 + 160 * index), line, font=font, fill=0)
+    return image
+
+
 def encoded(image: Image.Image, format: str, **options: object) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format=format, dpi=(DPI, DPI), **options)

@@ -8,14 +8,20 @@ so the same inputs always give the same bytes.
 
 from __future__ import annotations
 
+import io
+import logging
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
+import pikepdf.pdfa as pdfa
 import pypdfium2 as pdfium
 
 from paless_worker.pdf import InvalidDocument
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -103,16 +109,25 @@ def split(
 
 def split_into_pages(source: Path, folder: Path, first_number: int = 1) -> list[Path]:
     """One file per page of `source`, keeping the document catalogue's PDF/A
-    declaration (metadata and output intent) on each, so a PDF/A page stays one."""
+    declaration (metadata and output intent) on each, so a PDF/A page stays one
+    (checked with pikepdf's PDF/A validator when there was more than one page)."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     with open_pdf(source) as pdf:
-        for index in range(len(pdf.pages)):
+        count = len(pdf.pages)
+        declared = bool(pdf.open_metadata().pdfa_status)
+        if count == 1:
+            path = folder / f"page-{first_number:05d}.pdf"
+            shutil.copyfile(source, path)
+            return [path]
+        for index in range(count):
             path = folder / f"page-{first_number + index:05d}.pdf"
             with pikepdf.new() as page:
                 page.pages.append(pdf.pages[index])
                 _copy_catalogue(pdf, page)
                 _save(page, path, version=pdf.pdf_version)
+            if declared:
+                _keep_pdfa_only_if_valid(path)
             paths.append(path)
     return paths
 
@@ -137,7 +152,7 @@ def assemble(pages: Sequence[Path], target: Path) -> bool:
             if not all_pdfa:
                 _drop_pdfa_declaration(joined)
             _save(joined, target, version=version)
-    return all_pdfa
+    return all_pdfa and _keep_pdfa_only_if_valid(target)
 
 
 def is_pdfa(path: Path) -> bool:
@@ -145,12 +160,34 @@ def is_pdfa(path: Path) -> bool:
         return bool(pdf.open_metadata().pdfa_status)
 
 
+def _keep_pdfa_only_if_valid(path: Path) -> bool:
+    """Check a file that declares PDF/A with pikepdf's validator; when it does not
+    pass, rewrite it without the declaration. Returns whether it passed."""
+    with open_pdf(path) as pdf:
+        part = pdf.open_metadata().pdfa_status
+        flavour = f"{part[:1]}{part[1:].lower()}"
+    if flavour not in ("1b", "2b", "3b"):
+        return False
+    if pdfa.validate_written(path, flavour).passed:
+        return True
+    log.warning("ocr.pdfa.invalid", extra={"path": str(path)})
+    with open_pdf(path) as pdf:
+        _drop_pdfa_declaration(pdf)
+        data = io.BytesIO()
+        pdf.save(data, deterministic_id=True, min_version=pdf.pdf_version)
+    path.write_bytes(data.getvalue())
+    return False
+
+
 def _copy_catalogue(source: pikepdf.Pdf, target: pikepdf.Pdf) -> None:
     for key in ("/Metadata", "/OutputIntents", "/MarkInfo", "/Lang"):
         if key not in source.Root:
             continue
         value = source.Root[key]
-        if not isinstance(value, pikepdf.Object) or not value.is_indirect:
+        if isinstance(value, pikepdf.String):
+            target.Root[key] = pikepdf.String(str(value))  # a plain value, kept direct
+            continue
+        if not value.is_indirect:
             # copy_foreign takes indirect objects only; the source is not saved.
             value = source.make_indirect(value)
         target.Root[key] = target.copy_foreign(value)

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import importlib
 import logging
 import multiprocessing
 import os
 import queue
 import signal
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -65,8 +67,10 @@ _LAZY_MODULES = (
 
 
 class OcrProcessDied(Exception):
-    """The OCR process ended without answering (a crash, or a kill from outside):
-    worth another attempt, which gets a new process."""
+    """The OCR process ended without answering: a crash (native code that runs out of
+    memory under the limit aborts rather than raising), or a kill from outside. Worth
+    another attempt, which gets a new process; a page that dies every time fails
+    with this reason."""
 
 
 @dataclass
@@ -195,8 +199,11 @@ class OcrPool:
             pages = _describe(unit)
             raise OcrLimitExceeded(f"OCR of {pages} took longer than {time_limit:g} s")
         self._kill(slot)
+        reason = _exit_reason(slot.process.exitcode)
         raise OcrProcessDied(
-            f"the OCR process stopped unexpectedly ({_exit_reason(slot.process.exitcode)})"
+            f"the OCR process stopped unexpectedly ({reason}) on {_describe(unit)}; "
+            f"an abort under the {self.memory_mb} MB memory limit is most often a page "
+            "that needs more memory"
         )
 
     def _kill(self, slot: _Slot) -> None:
@@ -251,6 +258,7 @@ def _serve(connection: Connection, memory_mb: int, environment: dict[str, str]) 
     os.setsid()  # its own process group, so a time-out can stop Tesseract with it
     os.environ.update(environment)
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    _few_malloc_arenas()
     _preload()
     limit_memory(memory_mb)
     while True:
@@ -264,6 +272,16 @@ def _serve(connection: Connection, memory_mb: int, environment: dict[str, str]) 
             connection.send(("ok", os.getpid()))
             continue
         connection.send(_answer(unit))
+
+
+def _few_malloc_arenas() -> None:
+    """glibc reserves 64 MB of address space per malloc arena, and makes one per thread
+    that meets contention (ocrmypdf runs threads): under RLIMIT_AS that makes whether
+    a page fits depend on timing. Two arenas keep the limit about memory."""
+    if sys.platform.startswith("linux"):
+        m_arena_max = -8
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).mallopt(m_arena_max, 2)
 
 
 def _preload() -> None:
