@@ -2,7 +2,7 @@
 engine (`paless_worker.imaging` + `paless_worker.ocr`), against Tesseract and ocrmypdf
 run directly on the same files in the same run.
 
-    uv run python bench/ocr.py [--pages 20] [--accuracy-pages 4]
+    uv run python bench/ocr.py [--pages 20] [--accuracy-pages 4] [--rounds 2]
 
 - Accuracy: generated scans (text rendered with Pillow at 300 dpi, noise, skew between
   -3 and +3 degrees, one page upside down, one photo-like JPEG). Word recall of the
@@ -10,7 +10,8 @@ run directly on the same files in the same run.
   `tesseract` command on the same images. Target: >= 0.98x raw, every page searchable.
 - Throughput: pages/s of the engine (one OCR process per page at a time, 2 processes,
   split + OCR + assemble) against ocrmypdf's API with jobs=2 on the same 20-page scan,
-  same options. Target: >= 0.9x.
+  same options, taking turns (best of `--rounds`), and CPU seconds per page, which
+  other work on the machine changes far less. Target: >= 0.9x.
 - Scale-out: the engine with 2 OCR processes against 1 on that scan. Target: >= 1.7x
   on 2 cores.
 - Memory: peak RSS of an OCR process (and of the Tesseract it starts) on an A4 page at
@@ -333,6 +334,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=20, help="pages of the long scan")
     parser.add_argument("--accuracy-pages", type=int, default=4, help="skewed scans")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--rounds", type=int, default=2, help="turns of the throughput runs")
     args = parser.parse_args()
     status = ocr.tesseract_status()
     if status.path is None:
@@ -345,26 +347,36 @@ def main() -> None:
         print("accuracy ...", flush=True)
         results["accuracy"] = measure_accuracy(folder, args.accuracy_pages, rng)
         document = multipage_scan(folder, args.pages, rng)
-        runs = {}
-        for processes in (1, 2):
-            print(f"engine, {processes} OCR process(es), {args.pages} pages ...", flush=True)
-            run_folder = folder / f"engine-{processes}"
-            runs[processes] = engine_document(document, run_folder, processes)
-        print(f"ocrmypdf directly, jobs=2, {args.pages} pages ...", flush=True)
-        direct = ocrmypdf_document(document, folder / "ocrmypdf.pdf", jobs=2)
+        print(f"engine, 1 OCR process, {args.pages} pages ...", flush=True)
+        one = engine_document(document, folder / "engine-1", 1)
+        # Other work may share the CPU: engine and ocrmypdf take turns, `--rounds`
+        # times, and each keeps its best round.
+        two, direct = [], []
+        for round_number in range(1, args.rounds + 1):
+            print(f"round {round_number}: ocrmypdf directly, jobs=2 ...", flush=True)
+            output = folder / f"ocrmypdf-{round_number}.pdf"
+            direct.append(ocrmypdf_document(document, output, jobs=2))
+            print(f"round {round_number}: engine, 2 OCR processes ...", flush=True)
+            two.append(engine_document(document, folder / f"engine-2-{round_number}", 2))
+        best_two = max(two, key=lambda run: run["pages_per_s"])
+        best_direct = max(direct, key=lambda run: run["pages_per_s"])
         results["throughput"] = {
-            "engine_2_processes": runs[2],
-            "ocrmypdf_jobs_2": direct,
-            "engine_vs_ocrmypdf": round(runs[2]["pages_per_s"] / direct["pages_per_s"], 4),
+            "engine_2_processes": best_two,
+            "ocrmypdf_jobs_2": best_direct,
+            "engine_vs_ocrmypdf": round(best_two["pages_per_s"] / best_direct["pages_per_s"], 4),
             # CPU per page depends far less on other work sharing the machine.
             "engine_vs_ocrmypdf_cpu": round(
-                direct["cpu_seconds_per_page"] / runs[2]["cpu_seconds_per_page"], 4
+                best_direct["cpu_seconds_per_page"] / best_two["cpu_seconds_per_page"], 4
             ),
+            "rounds_pages_per_s": {
+                "engine_2_processes": [run["pages_per_s"] for run in two],
+                "ocrmypdf_jobs_2": [run["pages_per_s"] for run in direct],
+            },
         }
         results["scale_out"] = {
-            "engine_1_process": runs[1],
-            "engine_2_processes": runs[2],
-            "speedup_2_vs_1": round(runs[2]["pages_per_s"] / runs[1]["pages_per_s"], 4),
+            "engine_1_process": one,
+            "engine_2_processes": best_two,
+            "speedup_2_vs_1": round(best_two["pages_per_s"] / one["pages_per_s"], 4),
         }
         print("memory, A4 at 600 dpi ...", flush=True)
         results["memory"] = measure_memory(folder, rng)
