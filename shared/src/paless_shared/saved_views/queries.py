@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import Row, delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
