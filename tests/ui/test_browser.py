@@ -16,7 +16,8 @@ from tests.conftest import Account
 from tests.pdfs import text_pdf
 from tests.ui.conftest import LOGIN_MAX_FAILURES, assert_accessible, screenshot
 
-pytestmark = pytest.mark.timeout(120)
+# Real processes (web, worker) and a real browser: with the e2e suites.
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
 # Drop files on the page as a person would: a `drop` event whose DataTransfer holds them.
 _DROP = """([files, selector]) => {

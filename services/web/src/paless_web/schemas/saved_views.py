@@ -55,18 +55,22 @@ class SavedViewCreate(BaseModel):
     filters: dict[str, Any] = Field(
         default_factory=dict, description=_FILTERS_DESCRIPTION, examples=[_FILTERS_EXAMPLE]
     )
-    sort: Sort | None = None
-    display: Display = "table"
-    show_on_dashboard: bool = True
-    show_in_sidebar: bool = True
+    sort: Sort | None = Field(default=None, examples=["-created"])
+    display: Display = Field(default="table", examples=["thumbnails"])
+    show_on_dashboard: bool = Field(default=True, examples=[True])
+    show_in_sidebar: bool = Field(default=True, examples=[True])
 
 
 class SavedViewUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, min_length=1, max_length=128, pattern=r"\S")
-    filters: dict[str, Any] | None = Field(default=None, description=_FILTERS_DESCRIPTION)
-    sort: Sort | None = None
-    display: Display | None = None
-    show_on_dashboard: bool | None = None
-    show_in_sidebar: bool | None = None
+    name: str | None = Field(
+        default=None, min_length=1, max_length=128, pattern=r"\S", examples=["Paid invoices"]
+    )
+    filters: dict[str, Any] | None = Field(
+        default=None, description=_FILTERS_DESCRIPTION, examples=[_FILTERS_EXAMPLE]
+    )
+    sort: Sort | None = Field(default=None, examples=["title"])
+    display: Display | None = Field(default=None, examples=["table"])
+    show_on_dashboard: bool | None = Field(default=None, examples=[False])
+    show_in_sidebar: bool | None = Field(default=None, examples=[True])
