@@ -7,7 +7,7 @@ SHELL := bash
 USER_BIN := $(or $(shell python3 -c 'import site; print(site.USER_BASE)' 2>/dev/null),$(HOME)/.local)/bin
 UV := $(or $(shell command -v uv 2>/dev/null),$(USER_BIN)/uv)
 
-.PHONY: help uv tesseract dev test test-fast lint fmt bench images openapi client
+.PHONY: help uv tesseract dev test test-fast lint fmt bench images openapi client vendor-ui screenshots
 
 help:
 	@echo "make dev    run paless locally (Postgres, Redis, SeaweedFS, web, worker, scheduler)"
@@ -19,6 +19,8 @@ help:
 	@echo "make openapi write openapi.json from the app"
 	@echo "make client  regenerate the Python client in clients/python from openapi.json"
 	@echo "make images build the three images (REGISTRY=registry.example/team/ VERSION=1.2.3)"
+	@echo "make screenshots  refresh docs/ui/*.png from the browser tests"
+	@echo "make vendor-ui  fetch the UI's front-end libraries from npm (pinned, integrity checked)"
 	@echo "make uv     install uv if missing"
 
 uv: $(UV)
@@ -78,11 +80,22 @@ bench: $(UV) tesseract
 	$(UV) run python bench/memory.py
 	$(UV) run python bench/search.py
 	$(WITH_TOOLS) $(UV) run python bench/ocr.py
+	$(UV) run python bench/ui.py
 	$(UV) run python bench/report.py
 
 # The API's OpenAPI document, committed; tests/web/test_openapi.py fails when it is stale.
 openapi: $(UV)
 	$(UV) run python tools/openapi.py openapi.json
+
+# The web UI's front-end libraries (htmx; axe-core for the browser tests), committed:
+# pinned versions from the npm registry, integrity recorded in tools/vendor_ui.lock.json.
+# The browser tests, writing their screenshots into docs/ui (shown in docs/ui.md).
+screenshots: $(UV)
+	$(UV) sync --all-packages
+	PALESS_UI_SCREENSHOTS=docs/ui $(UV) run pytest tests/ui/test_browser.py
+
+vendor-ui: $(UV)
+	$(UV) run python tools/vendor_ui.py
 
 # The generated client, committed (clients/python, package paless_client). Same input,
 # same generator version (pinned in pyproject.toml), same code.

@@ -122,13 +122,14 @@ def test_sql_lives_in_queries_modules() -> None:
 
 # Who may commit or roll back: the unit of work (platform.database), the admin
 # command, the web's request dependency, and the two routes docs/architecture.md
-# names (login records a failed attempt; upload ends the transaction before
-# streaming). The worker's jobs commit through unit_of_work.
+# names (login, over the API and in the web UI, records a failed attempt; upload ends
+# the transaction before streaming). The worker's jobs commit through unit_of_work.
 MAY_COMMIT = {
     "shared/src/paless_shared/platform/database.py",
     "services/web/src/paless_web/deps.py",
     "services/web/src/paless_web/routes/auth.py",
     "services/web/src/paless_web/routes/documents.py",
+    "services/web/src/paless_web/ui/routes/auth.py",
 }
 
 

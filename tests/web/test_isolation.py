@@ -50,6 +50,7 @@ from paless_shared.tables import (
     GroupMember,
     Note,
     Permission,
+    SavedView,
     ShareLink,
     Tag,
     Task,
@@ -130,6 +131,7 @@ GRANTED = {
     "correspondent": "correspondent",
     "document_type": "document_type",
     "custom_field": "custom_field",
+    "saved_view": "saved_view",
 }
 
 
@@ -204,6 +206,7 @@ async def build_world(
                     name="amount",
                     data_type=CustomFieldType.integer,
                 ),
+                SavedView(id=ids["saved_view"], owner_id=owner, name="inbox", filters={}),
             ]
         )
         await session.flush()
@@ -282,6 +285,7 @@ _WORLD_ROWS = {
     "correspondents": "owner_id = ANY(:users)",
     "document_types": "owner_id = ANY(:users)",
     "custom_fields": "owner_id = ANY(:users)",
+    "saved_views": "owner_id = ANY(:users)",
     "grants": "object_id = ANY(:objects) OR user_id = ANY(:users) OR group_id = ANY(:groups)",
     "share_links": "document_id = ANY(:objects) OR created_by_id = ANY(:users)",
     "tasks": "owner_id = ANY(:users)",
@@ -374,6 +378,7 @@ DEFAULT_IDS = {
     "correspondent_id": "correspondent",
     "document_type_id": "document_type",
     "custom_field_id": "custom_field",
+    "saved_view_id": "saved_view",
     "share_link_id": "share_link",
     "task_id": "task",
     "upload_id": "upload",
@@ -443,6 +448,13 @@ for _kind, _singular in ORGANISERS.items():
     CASES[("DELETE", _path)] = Case(can_change(204))
     CASES[("GET", f"{_path}/permissions")] = Case(can_view())
     CASES[("PUT", f"{_path}/permissions")] = Case(owner_or_admin(200), json=World.permissions)
+# Saved views are granted like the organising objects.
+_path = "/api/v1/saved_views/{saved_view_id}"
+CASES[("GET", _path)] = Case(can_view())
+CASES[("PATCH", _path)] = Case(can_change(200), json=new_name("view"))
+CASES[("DELETE", _path)] = Case(can_change(204))
+CASES[("GET", f"{_path}/permissions")] = Case(can_view())
+CASES[("PUT", f"{_path}/permissions")] = Case(owner_or_admin(200), json=World.permissions)
 
 
 def _url(world: World, path: str, case: Case) -> tuple[str, uuid.UUID | None]:

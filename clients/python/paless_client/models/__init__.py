@@ -62,6 +62,16 @@ from .problem import Problem
 from .problem_errors_type_0_item import ProblemErrorsType0Item
 from .purged import Purged
 from .queue_depth import QueueDepth
+from .saved_view import SavedView
+from .saved_view_create import SavedViewCreate
+from .saved_view_create_display import SavedViewCreateDisplay
+from .saved_view_create_filters import SavedViewCreateFilters
+from .saved_view_display import SavedViewDisplay
+from .saved_view_filters import SavedViewFilters
+from .saved_view_page import SavedViewPage
+from .saved_view_update import SavedViewUpdate
+from .saved_view_update_display_type_0 import SavedViewUpdateDisplayType0
+from .saved_view_update_filters_type_0 import SavedViewUpdateFiltersType0
 from .search_hit import SearchHit
 from .share_link import ShareLink
 from .share_link_create import ShareLinkCreate
@@ -150,6 +160,16 @@ __all__ = (
     "ProblemErrorsType0Item",
     "Purged",
     "QueueDepth",
+    "SavedView",
+    "SavedViewCreate",
+    "SavedViewCreateDisplay",
+    "SavedViewCreateFilters",
+    "SavedViewDisplay",
+    "SavedViewFilters",
+    "SavedViewPage",
+    "SavedViewUpdate",
+    "SavedViewUpdateDisplayType0",
+    "SavedViewUpdateFiltersType0",
     "SearchHit",
     "ShareLink",
     "ShareLinkCreate",

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from paless_shared.platform.settings import HttpSettings, load
-from paless_web import apidocs, problems, security
+from paless_web import apidocs, problems, security, ui
 from paless_web.observability import RequestContextMiddleware
 from paless_web.routes import (
     access,
@@ -19,6 +19,7 @@ from paless_web.routes import (
     health,
     metrics,
     organisation,
+    saved_views,
     sharing,
     tasks,
     tokens,
@@ -62,7 +63,7 @@ def create_app(config: WebConfig | None = None, *, http: HttpSettings | None = N
     problems.install(app)
     apidocs.install(app)
     api = APIRouter(prefix=API_PREFIX)
-    for module in (auth, documents, uploads, trash, tasks):
+    for module in (auth, documents, uploads, trash, tasks, saved_views):
         api.include_router(module.router)
     for router in (
         organisation.tags,
@@ -82,6 +83,9 @@ def create_app(config: WebConfig | None = None, *, http: HttpSettings | None = N
     app.include_router(sharing.public)
     app.include_router(health.router)
     app.include_router(metrics.router)
+    # The web UI under / (after the API, so its catch-all error page never answers an API
+    # route).
+    ui.install(app)
     # Limits, CORS and security headers, inside the request-id/logging middleware.
     security.install(app, http or load(HttpSettings))
     app.add_middleware(RequestContextMiddleware)

@@ -22,6 +22,7 @@ from paless_shared.tables import (
     Grant,
     GroupMember,
     Permission,
+    SavedView,
     Tag,
 )
 
@@ -31,6 +32,7 @@ OBJECT_TYPES: dict[Any, str] = {
     Correspondent: "correspondent",
     DocumentType: "document_type",
     CustomField: "custom_field",
+    SavedView: "saved_view",
 }
 
 

@@ -154,3 +154,14 @@ async def name_matches(
         .limit(limit)
     )
     return (await session.execute(statement)).all()
+
+
+async def visible_objects(
+    session: AsyncSession, principal: Principal, model: type[Any], *, limit: int
+) -> Sequence[Any]:
+    """Objects the principal may see, by name, without counting their documents (for
+    pick lists and for naming what a page shows)."""
+    statement = (
+        select(model).where(can_view(model, principal)).order_by(model.name, model.id).limit(limit)
+    )
+    return (await session.execute(statement)).scalars().all()

@@ -248,3 +248,10 @@ async def autocomplete(
         found.extend((kind, row[0], row.similarity, row.prefix) for row in rows)
     found.sort(key=lambda entry: (not entry[3], -entry[2], entry[1].name))
     return [(kind, obj) for kind, obj, _, _ in found[:limit]]
+
+
+async def pick_list(
+    session: AsyncSession, principal: Principal, model: type[M], *, limit: int = 1000
+) -> Sequence[M]:
+    """The objects the principal may see, by name, without document counts."""
+    return await queries.visible_objects(session, principal, model, limit=limit)

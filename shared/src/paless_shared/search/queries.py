@@ -157,23 +157,14 @@ async def visible_fields(
     return found
 
 
-async def find_rows(
-    session: AsyncSession,
+def filter_conditions(
     principal: Principal,
     filters: DocumentFilter,
     fields: dict[uuid.UUID, CustomField],
-    *,
-    language: str,
-    limit: int,
-    after: tuple[Any, uuid.UUID] | None,
-    rank_window: int,
-) -> tuple[Sequence[Any], bool]:
-    """Up to `limit` rows (document, sort_key) the principal may see that pass every
-    filter, after the cursor position `after`; and whether sort_key is a score."""
-    sort = filters.effective_sort
-    config = regconfig(language)
-    query = func.websearch_to_tsquery(config, filters.q) if filters.q else None
-
+    query: Any,
+) -> list[ColumnElement[bool]]:
+    """The WHERE conditions of a document list: visible, not trashed, and every filter
+    (`query` is the filter's tsquery, or None)."""
     conditions: list[ColumnElement[bool]] = [
         can_view(Document, principal),
         Document.deleted_at.is_(None),
@@ -208,6 +199,27 @@ async def find_rows(
         conditions.append(Document.status.in_(filters.status))
     for condition in filters.custom_fields:
         conditions.append(_field_condition(fields[condition.field_id], condition))
+    return conditions
+
+
+async def find_rows(
+    session: AsyncSession,
+    principal: Principal,
+    filters: DocumentFilter,
+    fields: dict[uuid.UUID, CustomField],
+    *,
+    language: str,
+    limit: int,
+    after: tuple[Any, uuid.UUID] | None,
+    rank_window: int,
+) -> tuple[Sequence[Any], bool]:
+    """Up to `limit` rows (document, sort_key) the principal may see that pass every
+    filter, after the cursor position `after`; and whether sort_key is a score."""
+    sort = filters.effective_sort
+    config = regconfig(language)
+    query = func.websearch_to_tsquery(config, filters.q) if filters.q else None
+
+    conditions = filter_conditions(principal, filters, fields, query)
 
     if sort is Sort.relevance:
         if query is not None:
@@ -374,3 +386,24 @@ async def document_ids_after(
     if after is not None:
         statement = statement.where(Document.id > after)
     return list((await session.execute(statement)).scalars())
+
+
+async def count_rows(
+    session: AsyncSession,
+    principal: Principal,
+    filters: DocumentFilter,
+    fields: dict[uuid.UUID, CustomField],
+    *,
+    language: str,
+    cap: int,
+) -> int:
+    """How many documents the principal may see pass every filter, counted up to `cap`
+    (a count stays cheap however many match)."""
+    query = func.websearch_to_tsquery(regconfig(language), filters.q) if filters.q else None
+    matching = (
+        select(Document.id)
+        .where(*filter_conditions(principal, filters, fields, query))
+        .limit(cap)
+        .subquery()
+    )
+    return int((await session.execute(select(func.count()).select_from(matching))).scalar_one())

@@ -91,3 +91,24 @@ async def reindex_batch(
     ids = await queries.document_ids_after(session, after, batch)
     await refresh_search(session, ids)
     return ids
+
+
+# Counts shown beside saved views stop here ("10000+"): a count stays cheap.
+COUNT_CAP = 10_000
+
+
+async def count_documents(
+    session: AsyncSession, principal: Principal, filters: DocumentFilter, *, cap: int = COUNT_CAP
+) -> int:
+    """How many documents the principal may see pass every filter (at most `cap`)."""
+    fields = await queries.visible_fields(
+        session, principal, {condition.field_id for condition in filters.custom_fields}
+    )
+    return await queries.count_rows(
+        session,
+        principal,
+        filters,
+        fields,
+        language=settings_of(session).search_language,
+        cap=cap,
+    )

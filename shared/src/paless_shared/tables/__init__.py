@@ -20,6 +20,7 @@ from paless_shared.tables.organisation import (
     Tag,
     document_tags,
 )
+from paless_shared.tables.saved_views import SavedView
 from paless_shared.tables.sharing import ShareLink
 from paless_shared.tables.tasks import Task, TaskStatus
 
@@ -39,6 +40,7 @@ __all__ = [
     "MatchingAlgorithm",
     "Note",
     "Permission",
+    "SavedView",
     "ShareLink",
     "Tag",
     "Task",

@@ -92,4 +92,10 @@ permission_routers = [
         model=tables.CustomField,
         singular="custom_field",
     ),
+    permission_routes(
+        prefix="/saved_views",
+        tag="saved_views",
+        model=tables.SavedView,
+        singular="saved_view",
+    ),
 ]

@@ -1,0 +1,176 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.saved_view import SavedView
+from ...types import Response
+
+
+def _get_kwargs(
+    saved_view_id: UUID,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/saved_views/{saved_view_id}".format(
+            saved_view_id=quote(str(saved_view_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | SavedView | None:
+    if response.status_code == 200:
+        response_200 = SavedView.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | SavedView]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    saved_view_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Problem | SavedView]:
+    """Get Saved View
+
+     One saved view, with how many of its documents you see.
+
+    Args:
+        saved_view_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | SavedView]
+    """
+
+    kwargs = _get_kwargs(
+        saved_view_id=saved_view_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    saved_view_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> Problem | SavedView | None:
+    """Get Saved View
+
+     One saved view, with how many of its documents you see.
+
+    Args:
+        saved_view_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | SavedView
+    """
+
+    return sync_detailed(
+        saved_view_id=saved_view_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    saved_view_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Problem | SavedView]:
+    """Get Saved View
+
+     One saved view, with how many of its documents you see.
+
+    Args:
+        saved_view_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | SavedView]
+    """
+
+    kwargs = _get_kwargs(
+        saved_view_id=saved_view_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    saved_view_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> Problem | SavedView | None:
+    """Get Saved View
+
+     One saved view, with how many of its documents you see.
+
+    Args:
+        saved_view_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | SavedView
+    """
+
+    return (
+        await asyncio_detailed(
+            saved_view_id=saved_view_id,
+            client=client,
+        )
+    ).parsed

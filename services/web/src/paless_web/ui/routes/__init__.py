@@ -1,0 +1,1 @@
+"""The web UI's screens, one module per area."""

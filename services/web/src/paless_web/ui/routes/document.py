@@ -1,0 +1,272 @@
+"""One document: preview from a signed URL, metadata edited in place, notes, history,
+share links, permissions, reprocess, and a status that refreshes itself."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+
+from paless_shared import tables
+from paless_shared.access import service as access
+from paless_shared.audit import service as audit
+from paless_shared.documents import editing, notes
+from paless_shared.documents import service as documents
+from paless_shared.documents.read import Extras, extras
+from paless_shared.platform.errors import Forbidden, InvalidInput
+from paless_shared.sharing import service as sharing
+from paless_shared.tables import CustomFieldType, DocumentStatus
+from paless_web.deps import ConfigDep, DeliveryDep, UnitOfWorkDep
+from paless_web.ui.lookups import choices
+from paless_web.ui.render import render, url
+from paless_web.ui.session import Session, UiSession
+
+router = APIRouter(include_in_schema=False)
+
+BUSY = (DocumentStatus.pending, DocumentStatus.processing)
+
+
+async def _changeable(uow: UnitOfWorkDep, session: UiSession, document_id: uuid.UUID) -> bool:
+    try:
+        await documents.get_document(uow.session, session.principal, document_id, for_change=True)
+    except Forbidden:
+        return False
+    return True
+
+
+async def _context(
+    request: Request,
+    session: UiSession,
+    uow: UnitOfWorkDep,
+    document_id: uuid.UUID,
+    delivery: DeliveryDep,
+    config: ConfigDep,
+) -> dict[str, Any]:
+    principal = session.principal
+    document = await documents.get_document(uow.session, principal, document_id)
+    extra = (await extras(uow.session, principal, [document.id], notes=True)).get(
+        document.id
+    ) or Extras()
+    preview = None
+    if document.status is DocumentStatus.ready:
+        preview = await delivery.signed_url(
+            document.original_key,
+            filename=document.original_filename,
+            content_type=document.mime_type,
+            disposition="inline",
+            expires_in=config.delivery.download_url_expiry_seconds,
+        )
+    history = await audit.list_events(uow.session, limit=20, cursor=None, document_id=document.id)
+    return {
+        "session": session,
+        "csrf": session.csrf,
+        "document": document,
+        "extra": extra,
+        "preview": preview,
+        "changeable": await _changeable(uow, session, document.id),
+        "choices": await choices(uow.session, principal),
+        "history": history.items,
+        "links": await sharing.list_links(uow.session, principal, document.id),
+        "permissions": await access.get_permissions(
+            uow.session, principal, tables.Document, document.id
+        ),
+        "busy": document.status in BUSY,
+    }
+
+
+@router.get("/documents/{document_id}")
+async def document_screen(
+    request: Request,
+    document_id: uuid.UUID,
+    session: Session,
+    uow: UnitOfWorkDep,
+    delivery: DeliveryDep,
+    config: ConfigDep,
+) -> Response:
+    context = await _context(request, session, uow, document_id, delivery, config)
+    return render(request, "document.html", context)
+
+
+@router.get("/documents/{document_id}/status")
+async def document_status(
+    request: Request, document_id: uuid.UUID, session: Session, uow: UnitOfWorkDep
+) -> Response:
+    """The status badge; polled while the document is pending or processing. When it
+    settles, the page reloads to show the preview (or the reason it failed)."""
+    document = await documents.get_document(uow.session, session.principal, document_id)
+    busy = document.status in BUSY
+    was_busy = request.query_params.get("busy") == "1"
+    headers = {"HX-Refresh": "true"} if was_busy and not busy else None
+    return render(
+        request,
+        "fragments/status.html",
+        {"document": document, "busy": busy},
+        headers=headers,
+    )
+
+
+def _field_value(data_type: CustomFieldType, raw: str) -> Any:
+    if data_type is CustomFieldType.boolean:
+        return raw == "true"
+    if data_type is CustomFieldType.integer:
+        try:
+            return int(raw)
+        except ValueError:
+            raise InvalidInput(f"{raw!r} is not a whole number") from None
+    if data_type is CustomFieldType.float:
+        try:
+            return float(raw)
+        except ValueError:
+            raise InvalidInput(f"{raw!r} is not a number") from None
+    return raw
+
+
+@router.post("/documents/{document_id}/edit")
+async def edit_document(
+    request: Request,
+    document_id: uuid.UUID,
+    session: Session,
+    uow: UnitOfWorkDep,
+    delivery: DeliveryDep,
+    config: ConfigDep,
+) -> Response:
+    """Save the metadata form; answers the metadata section again."""
+    form = await request.form()
+
+    def optional_id(name: str) -> uuid.UUID | None:
+        value = str(form.get(name) or "")
+        try:
+            return uuid.UUID(value) if value else None
+        except ValueError:
+            raise InvalidInput(f"{name}: not a valid choice") from None
+
+    title = str(form.get("title") or "").strip()
+    if not title:
+        raise InvalidInput("title: required")
+    asn = str(form.get("archive_serial_number") or "").strip()
+    created = str(form.get("created") or "").strip()
+    changes: dict[str, Any] = {
+        "title": title[:500],
+        "correspondent": optional_id("correspondent"),
+        "document_type": optional_id("document_type"),
+        "archive_serial_number": int(asn) if asn.isdigit() else None,
+        "tags": [uuid.UUID(str(tag)) for tag in form.getlist("tags") if str(tag)],
+    }
+    if asn and not asn.isdigit():
+        raise InvalidInput("archive serial number: a whole number")
+    if created:
+        try:
+            changes["created"] = date.fromisoformat(created)
+        except ValueError:
+            raise InvalidInput("date: YYYY-MM-DD") from None
+    current = (await extras(uow.session, session.principal, [document_id])).get(document_id)
+    fields = {
+        field.id: field for field in (await choices(uow.session, session.principal)).custom_fields
+    }
+    values = []
+    for value in current.custom_fields if current else []:
+        field = fields.get(value["field"])
+        raw = form.get(f"field:{value['field']}")
+        if field is None or field.data_type is CustomFieldType.documentlink or raw is None:
+            values.append({"field": value["field"], "value": value["value"]})
+        elif str(raw).strip():
+            values.append({"field": field.id, "value": _field_value(field.data_type, str(raw))})
+    changes["custom_fields"] = values
+    await editing.update_document(uow.session, session.principal, document_id, changes)
+    context = await _context(request, session, uow, document_id, delivery, config)
+    return render(request, "fragments/metadata.html", {**context, "saved": True})
+
+
+@router.post("/documents/{document_id}/notes")
+async def add_note(
+    request: Request, document_id: uuid.UUID, session: Session, uow: UnitOfWorkDep
+) -> Response:
+    text = str((await request.form()).get("text") or "").strip()
+    if not text:
+        raise InvalidInput("the note is empty")
+    await notes.add_note(uow.session, session.principal, document_id, text[:10000])
+    return _notes_answer(request, document_id)
+
+
+@router.post("/documents/{document_id}/notes/{note_id}/delete")
+async def delete_note(
+    request: Request,
+    document_id: uuid.UUID,
+    note_id: uuid.UUID,
+    session: Session,
+    uow: UnitOfWorkDep,
+) -> Response:
+    await notes.delete_note(uow.session, session.principal, document_id, note_id)
+    return _notes_answer(request, document_id)
+
+
+def _notes_answer(request: Request, document_id: uuid.UUID) -> Response:
+    # The page again (notes, history and search text all changed).
+    return RedirectResponse(url(request, f"/documents/{document_id}#notes"), status_code=303)
+
+
+@router.post("/documents/{document_id}/share")
+async def share(
+    request: Request, document_id: uuid.UUID, session: Session, uow: UnitOfWorkDep
+) -> Response:
+    await sharing.create_link(uow.session, session.principal, document_id, expires_at=None)
+    return RedirectResponse(url(request, f"/documents/{document_id}#sharing"), status_code=303)
+
+
+@router.post("/documents/{document_id}/share_links/{link_id}/revoke")
+async def revoke_link(
+    request: Request,
+    document_id: uuid.UUID,
+    link_id: uuid.UUID,
+    session: Session,
+    uow: UnitOfWorkDep,
+) -> Response:
+    await sharing.revoke_link(uow.session, session.principal, link_id)
+    return RedirectResponse(url(request, f"/documents/{document_id}#sharing"), status_code=303)
+
+
+@router.post("/documents/{document_id}/reprocess")
+async def reprocess(
+    request: Request, document_id: uuid.UUID, session: Session, uow: UnitOfWorkDep
+) -> Response:
+    await documents.reprocess_document(uow.session, uow.jobs, session.principal, document_id)
+    return RedirectResponse(url(request, f"/documents/{document_id}"), status_code=303)
+
+
+@router.post("/documents/{document_id}/delete")
+async def delete(
+    request: Request, document_id: uuid.UUID, session: Session, uow: UnitOfWorkDep
+) -> Response:
+    await documents.delete_document(uow.session, session.principal, document_id)
+    return RedirectResponse(url(request, "/documents"), status_code=303)
+
+
+@router.get("/documents/{document_id}/download")
+async def download(
+    document_id: uuid.UUID,
+    session: Session,
+    uow: UnitOfWorkDep,
+    delivery: DeliveryDep,
+    config: ConfigDep,
+) -> Response:
+    """307 to a signed URL of the original; recorded in the history."""
+    document = await documents.get_document(uow.session, session.principal, document_id)
+    await audit.record(
+        uow.session,
+        session.principal,
+        "document.downloaded",
+        object_type="document",
+        object_id=document.id,
+        document_id=document.id,
+    )
+    signed = await delivery.signed_url(
+        document.original_key,
+        filename=document.original_filename,
+        content_type=document.mime_type,
+        disposition="attachment",
+        expires_in=config.delivery.download_url_expiry_seconds,
+    )
+    return RedirectResponse(signed.url, status_code=307, headers={"Cache-Control": "no-store"})

@@ -1,0 +1,179 @@
+"""Manage screens: tags, correspondents, document types and custom fields (with a
+"test this rule on a document" preview), tasks, and the trash."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+
+from paless_shared.documents import service as documents
+from paless_shared.matching import rules
+from paless_shared.organisation import service as organisation
+from paless_shared.platform.errors import InvalidInput, NotFound
+from paless_shared.tables import (
+    Correspondent,
+    CustomField,
+    CustomFieldType,
+    DocumentType,
+    MatchingAlgorithm,
+    Tag,
+)
+from paless_shared.tasks import service as tasks
+from paless_web.deps import UnitOfWorkDep
+from paless_web.ui.render import render, url
+from paless_web.ui.session import Session
+
+router = APIRouter(include_in_schema=False)
+
+# URL segment: (model, singular, plural) of each kind of organising object.
+KINDS: dict[str, tuple[Any, str, str]] = {
+    "tags": (Tag, "tag", "Tags"),
+    "correspondents": (Correspondent, "correspondent", "Correspondents"),
+    "document_types": (DocumentType, "document type", "Document types"),
+    "custom_fields": (CustomField, "custom field", "Custom fields"),
+}
+
+
+def _kind(kind: str) -> tuple[Any, str, str]:
+    if kind not in KINDS:
+        raise NotFound(f"no such list: {kind}")
+    return KINDS[kind]
+
+
+@router.get("/manage/{kind}")
+async def list_objects(
+    request: Request, kind: str, session: Session, uow: UnitOfWorkDep
+) -> Response:
+    model, singular, plural = _kind(kind)
+    page = await organisation.list_objects(uow.session, session.principal, model, limit=500)
+    return render(
+        request,
+        "manage/objects.html",
+        {
+            "session": session,
+            "csrf": session.csrf,
+            "kind": kind,
+            "singular": singular,
+            "plural": plural,
+            "items": page.items,
+            "algorithms": list(MatchingAlgorithm),
+            "data_types": list(CustomFieldType),
+            "tags": [counted.item for counted in page.items] if model is Tag else [],
+        },
+    )
+
+
+@router.post("/manage/{kind}")
+async def create_object(
+    request: Request, kind: str, session: Session, uow: UnitOfWorkDep
+) -> Response:
+    model, _singular, _plural = _kind(kind)
+    form = await request.form()
+    values: dict[str, Any] = {"name": str(form.get("name") or "").strip()[:128]}
+    if not values["name"]:
+        raise InvalidInput("name: required")
+    if model is CustomField:
+        try:
+            values["data_type"] = CustomFieldType(str(form.get("data_type") or ""))
+        except ValueError:
+            raise InvalidInput("data type: choose one") from None
+        options = [o.strip() for o in str(form.get("options") or "").split(",") if o.strip()]
+        if values["data_type"] is CustomFieldType.select:
+            values["extra_data"] = {"options": options}
+    else:
+        try:
+            values["matching_algorithm"] = MatchingAlgorithm(
+                str(form.get("matching_algorithm") or "none")
+            )
+        except ValueError:
+            raise InvalidInput("matching: choose an algorithm") from None
+        values["match"] = str(form.get("match") or "")[:256]
+        values["is_insensitive"] = form.get("is_insensitive") == "on"
+    if model is Tag:
+        color = str(form.get("color") or "#a6cee3")
+        values["color"] = color
+        values["is_inbox"] = form.get("is_inbox") == "on"
+        parent = str(form.get("parent") or "")
+        values["parent_id"] = uuid.UUID(parent) if parent else None
+    await organisation.create_object(uow.session, session.principal, model, values)
+    return RedirectResponse(url(request, f"/manage/{kind}"), status_code=303)
+
+
+@router.post("/manage/{kind}/{object_id}/delete")
+async def delete_object(
+    request: Request, kind: str, object_id: uuid.UUID, session: Session, uow: UnitOfWorkDep
+) -> Response:
+    model, _singular, _plural = _kind(kind)
+    await organisation.delete_object(uow.session, session.principal, model, object_id)
+    return RedirectResponse(url(request, f"/manage/{kind}"), status_code=303)
+
+
+@router.post("/manage/rule_test")
+async def test_rule(request: Request, session: Session, uow: UnitOfWorkDep) -> Response:
+    """Would this rule match that document? Evaluated as the worker would, on the text
+    the document has now."""
+    form = await request.form()
+    try:
+        algorithm = MatchingAlgorithm(str(form.get("matching_algorithm") or "none"))
+        document_id = uuid.UUID(str(form.get("document") or ""))
+    except ValueError:
+        raise InvalidInput("choose an algorithm and give a document id") from None
+    match = str(form.get("match") or "")[:256]
+    rules.validate(algorithm, match)
+    document = await documents.get_document(uow.session, session.principal, document_id)
+    rule = rules.Rule(
+        id=None, match=match, algorithm=algorithm, is_insensitive=form.get("is_insensitive") == "on"
+    )
+    # Regular expressions and fuzzy matching are CPU work: off the event loop.
+    matched = await asyncio.to_thread(rules.matches, rule, document.content or "")
+    return render(
+        request,
+        "fragments/rule_result.html",
+        {"matched": matched, "document": document},
+    )
+
+
+@router.get("/tasks")
+async def task_list(request: Request, session: Session, uow: UnitOfWorkDep) -> Response:
+    page = await tasks.list_tasks(
+        uow.session,
+        session.principal,
+        status=None,
+        kind=None,
+        document_id=None,
+        limit=100,
+        cursor=request.query_params.get("cursor"),
+    )
+    return render(
+        request,
+        "manage/tasks.html",
+        {"session": session, "csrf": session.csrf, "tasks": page.items, "next": page.next_cursor},
+    )
+
+
+@router.get("/trash")
+async def trash(request: Request, session: Session, uow: UnitOfWorkDep) -> Response:
+    page = await documents.list_trash(uow.session, session.principal, limit=200, cursor=None)
+    return render(
+        request,
+        "manage/trash.html",
+        {"session": session, "csrf": session.csrf, "documents": page.items},
+    )
+
+
+@router.post("/trash/{document_id}/restore")
+async def restore(
+    request: Request, document_id: uuid.UUID, session: Session, uow: UnitOfWorkDep
+) -> Response:
+    await documents.restore_document(uow.session, session.principal, document_id)
+    return RedirectResponse(url(request, "/trash"), status_code=303)
+
+
+@router.post("/trash/empty")
+async def empty(request: Request, session: Session, uow: UnitOfWorkDep) -> Response:
+    await documents.empty_trash(uow.session, uow.jobs, session.principal)
+    return RedirectResponse(url(request, "/trash"), status_code=303)
