@@ -12,7 +12,12 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from paless_shared.platform.errors import DEPENDENCY_ERRORS, DomainError, unavailable_dependency
+from paless_shared.platform.errors import (
+    DEPENDENCY_ERRORS,
+    DomainError,
+    refused_value,
+    unavailable_dependency,
+)
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +109,16 @@ async def _dependency_error(request: Request, exc: Exception) -> Response:
         return problem_response(
             422,
             "text must not contain NUL (U+0000) or other characters Postgres cannot store",
+            slug="invalid-input",
+            title="Invalid input",
+        )
+    if refused_value(exc):
+        # The same request would be refused again: a 422, not an outage to retry.
+        log.info("web.request.value_refused", extra={"path": request.url.path, "error": str(exc)})
+        return problem_response(
+            422,
+            "a value in the request is out of the range paless can store or compare "
+            "(integers: 64-bit; dates: years 1 to 9999 in UTC)",
             slug="invalid-input",
             title="Invalid input",
         )

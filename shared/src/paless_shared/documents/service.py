@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.access.service import forget_objects
-from paless_shared.audit.service import record
+from paless_shared.audit.service import record, record_documents
 from paless_shared.documents.queries import documents as queries
 from paless_shared.documents.queries import metadata
 from paless_shared.organisation.service import tag_ancestors
@@ -141,20 +141,24 @@ async def delete_document(
 
 
 async def trash_documents(
-    session: AsyncSession, principal: Principal, documents: Sequence[Document]
+    session: AsyncSession,
+    principal: Principal,
+    documents: Sequence[Document],
+    *,
+    details: dict[str, Any] | None = None,
 ) -> None:
+    """Move these documents to the trash, one `document.deleted` event each."""
     now = datetime.now(UTC)
     for document in documents:
         document.deleted_at = now
-        await record(
-            session,
-            principal,
-            "document.deleted",
-            object_type="document",
-            object_id=document.id,
-            document_id=document.id,
-        )
     await session.flush()
+    await record_documents(
+        session,
+        principal,
+        "document.deleted",
+        [document.id for document in documents],
+        details=details,
+    )
 
 
 async def list_trash(
