@@ -211,12 +211,14 @@ async def empty_trash(ctx: dict[str, Any], slot: str) -> Outcome:
 
 
 async def expire_uploads(ctx: dict[str, Any], slot: str) -> Outcome:
-    """Drop direct uploads never completed, and their objects."""
+    """Drop direct uploads whose form expired: those never completed, and their
+    objects; the staging objects of completed ones."""
     context = _context(ctx)
     grace = timedelta(seconds=context.maintenance_settings.upload_expiry_grace_seconds)
-    expired = await maintenance.expire_uploads(context.sessionmaker, context.storage, grace=grace)
-    log.info("maintenance.expire_uploads.done", extra={"expired": expired})
-    return Outcome(result={"expired": expired})
+    done = await maintenance.expire_uploads(context.sessionmaker, context.storage, grace=grace)
+    result = {"expired": done.abandoned, "settled": done.settled}
+    log.info("maintenance.expire_uploads.done", extra=result)
+    return Outcome(result=result)
 
 
 async def prune_tasks(ctx: dict[str, Any], slot: str) -> Outcome:
