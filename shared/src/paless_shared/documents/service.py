@@ -228,11 +228,15 @@ async def delete_rows(session: AsyncSession, documents: Sequence[Document]) -> N
 
 
 async def _purge(session: AsyncSession, jobs: JobBuffer, documents: Sequence[Document]) -> None:
+    """Delete the rows; a task deletes their objects after commit: the keys the rows
+    name and every key the documents may have had (`Storage.document_keys`). Its row
+    lets reconcile send it again if the job is lost or keeps failing."""
     if not documents:
         return
     keys = [key for document in documents for key in object_keys(document)]
+    ids = [str(document.id) for document in documents]
     await delete_rows(session, documents)
-    await create_task(session, jobs, DELETE_OBJECTS, keys, owner_id=documents[0].owner_id)
+    await create_task(session, jobs, DELETE_OBJECTS, keys, ids, owner_id=documents[0].owner_id)
 
 
 # --- processing again -----------------------------------------------------------------

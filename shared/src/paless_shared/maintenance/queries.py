@@ -107,6 +107,24 @@ async def stale_tasks(
     return result.scalars().all()
 
 
+async def failed_tasks(
+    session: AsyncSession, kind: str, *, finished_before: datetime, limit: int
+) -> Sequence[Task]:
+    """Tasks of this kind that ended `failed` before `finished_before`; locked."""
+    result = await session.execute(
+        select(Task)
+        .where(
+            Task.kind == kind,
+            Task.status == TaskStatus.failed,
+            Task.finished_at < finished_before,
+        )
+        .order_by(Task.finished_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return result.scalars().all()
+
+
 async def stale_documents(
     session: AsyncSession, before: datetime, limit: int
 ) -> list[tuple[uuid.UUID, uuid.UUID]]:

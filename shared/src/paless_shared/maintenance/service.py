@@ -40,7 +40,8 @@ async def purge_expired_trash(
         async with unit_of_work(sessions) as session:
             batch = await queries.trashed_before(session, cutoff, BATCH)
             for document in batch:
-                await storage.delete(*object_keys(document))
+                keys = {*object_keys(document), *storage.document_keys(document.id)}
+                await storage.delete(*sorted(keys))
             await delete_rows(session, batch)
         purged += len(batch)
         if len(batch) < BATCH:

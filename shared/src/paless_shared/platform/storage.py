@@ -129,6 +129,11 @@ class Storage:
     def thumbnail_key(self, document_id: uuid.UUID) -> str:
         return f"{self._prefix}thumbnails/{document_id}.webp"
 
+    def document_keys(self, document_id: uuid.UUID) -> list[str]:
+        """Every key a document's objects can have (whether or not its row still names
+        them): what a purge deletes."""
+        return [self.original_key(document_id), self.thumbnail_key(document_id)]
+
     def staging_key(self, upload_id: uuid.UUID) -> str:
         """Where a direct upload's presigned POST writes: never a document's key, so
         the form (valid until it expires) cannot change or recreate an original."""
