@@ -63,6 +63,7 @@ class IncomingOriginal:
     def __init__(self, storage: Storage, document_id: uuid.UUID, max_bytes: int) -> None:
         self.document_id = document_id
         self.max_bytes = max_bytes
+        self._storage = storage
         self._writer: MultipartWriter = storage.multipart_writer(
             storage.original_key(document_id), PDF_MIME_TYPE
         )
@@ -97,6 +98,10 @@ class IncomingOriginal:
         if not self._sniffed:
             self._check_type()
         await self._writer.close()
+
+    async def remove(self) -> None:
+        """Delete the finished object (its document was not recorded)."""
+        await self._storage.delete(self.key)
 
     async def abort(self) -> None:
         """Best effort: a part upload left behind (S3 unreachable) is reported by the
