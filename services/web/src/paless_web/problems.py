@@ -76,6 +76,15 @@ async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+        # FastAPI answers a body that is not JSON with a 422, but one that is not even
+        # UTF-8 with a bare 400: the same mistake, the same answer.
+        return problem_response(
+            422,
+            "the request is not valid: body",
+            slug="validation-error",
+            errors=[{"field": "body", "message": "the body is not UTF-8 JSON"}],
+        )
     response = problem_response(exc.status_code, str(exc.detail))
     if exc.headers:
         response.headers.update(exc.headers)
