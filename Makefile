@@ -7,12 +7,13 @@ SHELL := bash
 USER_BIN := $(or $(shell python3 -c 'import site; print(site.USER_BASE)' 2>/dev/null),$(HOME)/.local)/bin
 UV := $(or $(shell command -v uv 2>/dev/null),$(USER_BIN)/uv)
 
-.PHONY: help uv tesseract dev test test-fast lint fmt bench images openapi client vendor-ui screenshots
+.PHONY: help uv tesseract dev test test-fast test-stateful lint fmt bench images openapi client vendor-ui screenshots
 
 help:
 	@echo "make dev    run paless locally (Postgres, Redis, SeaweedFS, web, worker, scheduler)"
 	@echo "make test   run the test suite (PYTEST_ARGS='-k name' to narrow it)"
 	@echo "make test-fast  the suite without the e2e and faults markers (real-process suites)"
+	@echo "make test-stateful  the long stateful schemathesis run (not part of make test)"
 	@echo "make lint   ruff check, ruff format --check, mypy, import contracts (lint-imports)"
 	@echo "make fmt    ruff format and ruff check --fix"
 	@echo "make bench  run the benchmarks (figures in bench/results/)"
@@ -61,7 +62,12 @@ test: $(UV) tesseract
 # Everything but the suites that run the services as processes and inject faults.
 test-fast: $(UV) tesseract
 	$(UV) sync --all-packages
-	$(WITH_TOOLS) $(UV) run pytest -m "not e2e and not faults" $(PYTEST_ARGS)
+	$(WITH_TOOLS) $(UV) run pytest -m "not e2e and not faults and not schemathesis_long" $(PYTEST_ARGS)
+
+# The long stateful schemathesis run (left out of `make test`): sequences of linked calls.
+test-stateful: $(UV)
+	$(UV) sync --all-packages
+	$(UV) run pytest -m schemathesis_long $(PYTEST_ARGS)
 
 lint: $(UV)
 	$(UV) run ruff check .

@@ -11,8 +11,8 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
-def text_pdf(*pages: str, title: str | None = None) -> bytes:
-    """A valid PDF with one line of Helvetica text per page."""
+def text_pdf(*pages: str, title: str | None = None, media_box: str = "0 0 612 792") -> bytes:
+    """A valid PDF with one line of Helvetica text per page (US Letter by default)."""
     objects: dict[int, bytes] = {
         1: b"<< /Type /Catalog /Pages 2 0 R >>",
         3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
@@ -23,7 +23,7 @@ def text_pdf(*pages: str, title: str | None = None) -> bytes:
         kids.append(f"{page_id} 0 R")
         stream = f"BT /F1 24 Tf 72 700 Td ({_escape(text)}) Tj ET".encode()
         objects[page_id] = (
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [{media_box}] "
             f"/Resources << /Font << /F1 3 0 R >> >> /Contents {content_id} 0 R >>"
         ).encode()
         objects[content_id] = b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"
@@ -48,6 +48,12 @@ def text_pdf(*pages: str, title: str | None = None) -> bytes:
         f"trailer\n<< /Size {size} /Root 1 0 R{info_ref} >>\nstartxref\n{xref_at}\n%%EOF\n"
     ).encode()
     return bytes(out)
+
+
+def sliver_pdf(text: str) -> bytes:
+    """A valid PDF whose page is a sliver (0.0001 pt wide, 792 pt tall): its text reads,
+    but a thumbnail of it would be taller than a WebP image can be."""
+    return text_pdf(text, media_box="0 0 0.0001 792")
 
 
 def encrypted_pdf(user_password: str = "secret") -> bytes:

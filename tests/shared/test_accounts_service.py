@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from paless_shared.accounts import users
 from paless_shared.platform.database import unit_of_work
 from paless_shared.platform.errors import Conflict
+from paless_shared.platform.jobs import JobBuffer
 from paless_shared.platform.principal import Principal
 from paless_shared.tables import Document
 
@@ -59,6 +60,8 @@ async def test_a_user_who_owns_documents_is_not_deleted(
         )
     with pytest.raises(Conflict, match="still owns documents"):
         async with unit_of_work(db) as session:
-            await users.delete_user(session, Principal(admin.id, is_admin=True), owner.id)
+            await users.delete_user(
+                session, JobBuffer(), Principal(admin.id, is_admin=True), owner.id
+            )
     async with db() as session:
         assert await users.get_user(session, owner.id)

@@ -10,8 +10,25 @@ import pytest
 from sqlalchemy import func, select
 
 from paless_shared.platform.security import verify_password
-from paless_shared.tables import ApiToken, Document, Group, GroupMember, User
-from tests.web.support import assert_problem, with_cheap_password
+from paless_shared.tables import (
+    ApiToken,
+    Correspondent,
+    Document,
+    DocumentType,
+    Group,
+    GroupMember,
+    Tag,
+    User,
+)
+from tests.pdfs import text_pdf
+from tests.web.stored import StoredDocuments
+from tests.web.support import (
+    assert_problem,
+    object_keys,
+    send_to_storage,
+    start_direct_upload,
+    with_cheap_password,
+)
 
 NEW_PASSWORD = "a brand new passphrase"
 
@@ -43,6 +60,17 @@ async def token_count(db, user_id: uuid.UUID) -> int:
             select(func.count()).select_from(ApiToken).where(ApiToken.user_id == user_id)
         )
     return int(count or 0)
+
+
+async def lexemes(db, document_id: str) -> set[str]:
+    """The words of a document's stored search vector."""
+    async with db() as session:
+        words = await session.scalar(
+            select(func.tsvector_to_array(Document.search_vector)).where(
+                Document.id == uuid.UUID(document_id)
+            )
+        )
+    return set(words or [])
 
 
 # --- your own account -------------------------------------------------------------------
@@ -285,6 +313,58 @@ async def test_deleting_a_user_removes_their_tokens_and_memberships(
     assert await token_count(db, user.id) == 0
     async with db() as session:
         assert await session.scalar(select(func.count()).select_from(GroupMember)) == 0
+
+
+async def test_deleting_a_user_reindexes_documents_that_carried_their_tags_and_names(
+    client: httpx.AsyncClient, make_account, db
+) -> None:
+    admin, owner, leaving = (
+        await make_account(admin=True),
+        await make_account(),
+        await make_account(),
+    )
+    stored = StoredDocuments(db)
+    tag = await stored.add_object(leaving, Tag, "zebracrossing")
+    correspondent = await stored.add_object(leaving, Correspondent, "okapiholdings")
+    kind = await stored.add_object(leaving, DocumentType, "quaggaform")
+    for path in (f"tags/{tag}", f"correspondents/{correspondent}", f"document_types/{kind}"):
+        shared = await client.put(
+            f"/api/v1/{path}/permissions",
+            headers=leaving.headers,
+            json={"owner": str(leaving.id), "view": {"users": [str(owner.id)]}},
+        )
+        assert shared.status_code == 200, shared.text
+    document_id = await stored.add(
+        owner, "Scan", tags=[tag], correspondent=correspondent, document_type=kind
+    )
+    assert {"zebracrossing", "okapiholdings", "quaggaform"} <= await lexemes(db, document_id)
+
+    response = await client.delete(f"/api/v1/users/{leaving.id}", headers=admin.headers)
+
+    assert response.status_code == 204, response.text
+    assert not {"zebracrossing", "okapiholdings", "quaggaform"} & await lexemes(db, document_id)
+    for name in ("zebracrossing", "okapiholdings", "quaggaform"):
+        found = await client.get("/api/v1/documents", params={"q": name}, headers=owner.headers)
+        assert found.json()["items"] == [], name
+
+
+async def test_deleting_a_user_removes_the_objects_of_their_direct_uploads(
+    client: httpx.AsyncClient, make_account, storage, run_worker
+) -> None:
+    admin, leaving = await make_account(admin=True), await make_account()
+    sent = await start_direct_upload(client, leaving)
+    await send_to_storage(sent, text_pdf("sent, never completed"))
+    never_sent = await start_direct_upload(client, leaving)
+    # What a completion that copied but never committed leaves at the document's key.
+    copied = f"originals/{never_sent['upload_id']}.pdf"
+    await storage.put_bytes(copied, text_pdf("copied"), "application/pdf")
+
+    response = await client.delete(f"/api/v1/users/{leaving.id}", headers=admin.headers)
+    assert response.status_code == 204, response.text
+    await run_worker()
+
+    for key in (sent["fields"]["key"], copied):
+        assert await object_keys(storage, key) == set(), key
 
 
 async def test_a_user_who_owns_documents_is_deactivated_not_deleted(

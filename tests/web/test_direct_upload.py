@@ -31,7 +31,7 @@ async def documents_of(db, owner_id: uuid.UUID) -> list[uuid.UUID]:
         )
 
 
-async def test_starting_an_upload_hands_out_a_post_form_for_the_documents_key(
+async def test_starting_an_upload_hands_out_a_post_form_for_a_staging_key(
     client: httpx.AsyncClient, account, servers, db
 ) -> None:
     before = datetime.now(UTC)
@@ -46,7 +46,8 @@ async def test_starting_an_upload_hands_out_a_post_form_for_the_documents_key(
     started = response.json()
     upload_id = started["upload_id"]
     assert started["url"] == f"{servers.s3_endpoint_url}/{servers.bucket}"
-    assert started["fields"]["key"] == f"originals/{upload_id}.pdf"
+    # Not the document's key: no form can write there (see the tests on completion).
+    assert started["fields"]["key"] == f"uploads/{upload_id}.pdf"
     assert started["fields"]["Content-Type"] == "application/pdf"
     assert {"policy", "x-amz-signature", "x-amz-credential"} <= started["fields"].keys()
     assert started["max_bytes"] == 200 * 1024 * 1024
@@ -87,6 +88,88 @@ async def test_uploaded_file_becomes_a_document_once_completed(
     assert ready["content"] == "sent straight to storage"
     fetched = await fetch(await signed_url(client, account, document["id"]))
     assert fetched.content == content
+
+
+async def test_completing_moves_the_file_from_staging_to_the_documents_key(
+    client: httpx.AsyncClient, account, storage
+) -> None:
+    content = text_pdf("staged")
+    started = await start_direct_upload(client, account)
+    staging = started["fields"]["key"]
+    original = f"originals/{started['upload_id']}.pdf"
+    await send_to_storage(started, content)
+
+    response = await complete(client, account, started["upload_id"])
+
+    assert response.status_code == 202, response.text
+    assert await object_keys(storage, staging) == set()
+    assert await object_keys(storage, original) == {original}
+    assert (await storage.head(original)).size == len(content)
+
+
+async def test_posting_the_form_again_after_completion_cannot_change_the_document(
+    client: httpx.AsyncClient, account, storage, run_worker
+) -> None:
+    first, second = text_pdf("the file that was checked"), text_pdf("a file sent later")
+    started = await start_direct_upload(client, account)
+    await send_to_storage(started, first)
+    assert (await complete(client, account, started["upload_id"])).status_code == 202
+
+    # The form is valid until expires_at, and S3 takes the second file...
+    again = await send_to_storage(started, second)
+    assert again.status_code == 204, again.text
+    await run_worker()
+
+    # ...but not as the document's original: served bytes and recorded SHA-256 agree.
+    document_id = started["upload_id"]
+    ready = (await client.get(f"/api/v1/documents/{document_id}", headers=account.headers)).json()
+    assert ready["status"] == "ready", ready["failure_reason"]
+    assert ready["content"] == "the file that was checked"
+    assert ready["sha256"] == hashlib.sha256(first).hexdigest()
+    fetched = await fetch(await signed_url(client, account, document_id))
+    assert fetched.content == first
+    completed_again = await complete(client, account, document_id)
+    assert completed_again.json()["sha256"] == hashlib.sha256(first).hexdigest()
+
+
+async def test_a_purged_documents_original_cannot_be_recreated_by_its_old_form(
+    client: httpx.AsyncClient, account, storage, run_worker
+) -> None:
+    started = await start_direct_upload(client, account)
+    await send_to_storage(started, text_pdf("soon gone"))
+    document_id = started["upload_id"]
+    original = f"originals/{document_id}.pdf"
+    assert (await complete(client, account, document_id)).status_code == 202
+    await run_worker()
+    headers = account.headers
+    assert (await client.delete(f"/api/v1/documents/{document_id}", headers=headers)).is_success
+    purged = await client.delete(f"/api/v1/trash/{document_id}", headers=headers)
+    assert purged.status_code == 204, purged.text
+    await run_worker()
+    assert await object_keys(storage, original) == set()
+
+    again = await send_to_storage(started, text_pdf("resurrected"))
+
+    assert again.status_code == 204, again.text
+    assert await object_keys(storage, original) == set()
+    assert_problem(await complete(client, account, document_id), 404)
+
+
+async def test_a_completion_that_copied_but_did_not_commit_is_finished_by_the_next(
+    client: httpx.AsyncClient, account, storage, db
+) -> None:
+    # What a completion leaves when Postgres fails after the copy: the object at the
+    # document's key, the staging object gone, the upload still pending.
+    content = text_pdf("copied once")
+    started = await start_direct_upload(client, account)
+    original = f"originals/{started['upload_id']}.pdf"
+    await storage.put_bytes(original, content, "application/pdf")
+
+    response = await complete(client, account, started["upload_id"])
+
+    assert response.status_code == 202, response.text
+    assert response.json()["size_bytes"] == len(content)
+    assert await documents_of(db, account.id) == [uuid.UUID(started["upload_id"])]
 
 
 async def test_completing_before_the_file_reached_storage_is_a_409(

@@ -799,6 +799,19 @@ async def test_bulk_delete_moves_documents_to_the_trash(
     assert sorted(item["id"] for item in trash.json()["items"]) == sorted(doomed)
 
 
+async def test_bulk_delete_records_one_deleted_event_per_document(
+    client: httpx.AsyncClient, account: Account, stored: StoredDocuments, db: Any
+) -> None:
+    doomed = [await stored.add(account, f"Doomed {n}") for n in range(2)]
+
+    await bulk(client, account, doomed, "delete")
+
+    for document_id in doomed:
+        (event,) = await audit_events(db, document_id)
+        assert (event.action, event.details) == ("document.deleted", {"bulk": "delete"})
+        assert event.actor_id == account.id
+
+
 async def test_bulk_edits_are_in_each_documents_history(
     client: httpx.AsyncClient, account: Account, stored: StoredDocuments, db: Any
 ) -> None:

@@ -150,3 +150,21 @@ async def test_problem_type_names_the_domain_error(client: httpx.AsyncClient, ac
     problem = assert_problem(response, 415)
     assert problem["type"] == "urn:paless:problem:unsupported-media-type"
     assert problem["title"] == "Unsupported media type"
+
+
+@pytest.mark.parametrize(
+    "body", [b"{not json", b"Y\xe9+\xff\x06\x9a"], ids=["not-json", "not-utf8"]
+)
+async def test_a_body_that_is_not_json_is_a_422_naming_the_body(
+    client: httpx.AsyncClient, account, body: bytes
+) -> None:
+    # Found by the stateful schemathesis run: bytes that are not UTF-8 answered a bare
+    # 400 the OpenAPI document does not declare.
+    response = await client.post(
+        "/api/v1/tags",
+        content=body,
+        headers={**account.headers, "Content-Type": "application/json"},
+    )
+
+    problem = assert_problem(response, 422)
+    assert problem["errors"][0]["field"].startswith("body")

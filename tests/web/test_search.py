@@ -370,6 +370,27 @@ async def test_html_in_the_text_is_escaped_in_the_snippet(
     assert html.unescape(re.sub(r"</?mark>", "", snippet)).endswith("for electricity")
 
 
+@pytest.mark.parametrize("where", ["text", "title"])
+async def test_control_characters_in_the_text_cannot_fake_a_highlight(
+    client: httpx.AsyncClient, account: Account, stored: StoredDocuments, where: str
+) -> None:
+    # \x02 and \x03 are what ts_headline is asked to put around hits.
+    planted = "pay \x02<img src=x onerror=alert(1)>\x03 now \x02URGENT\x03 electricity"
+    if where == "text":
+        await stored.add(account, "Scan", planted)
+    else:
+        await stored.add(account, planted, "")
+
+    page = await search(client, account, q="electricity")
+
+    snippet = page["items"][0]["search"]["snippet"]
+    assert snippet.count("<mark>") == snippet.count("</mark>") == 1
+    assert "<mark>electricity</mark>" in snippet
+    assert "URGENT" in snippet and "<mark>URGENT" not in snippet
+    assert "&lt;img src=x onerror=alert(1)&gt;" in snippet
+    assert "\x02" not in snippet and "\x03" not in snippet
+
+
 async def test_a_hit_only_in_the_title_is_highlighted_in_the_title(
     client: httpx.AsyncClient, account: Account, stored: StoredDocuments
 ) -> None:

@@ -78,6 +78,20 @@ async def test_file_that_is_not_a_pdf_is_refused_with_415_and_leaves_nothing(
     assert await object_keys(storage, "originals/") == before
 
 
+async def test_a_file_whose_document_cannot_be_recorded_leaves_nothing_in_storage(
+    client: httpx.AsyncClient, account, storage, db
+) -> None:
+    # The file is stored whole before the row is written; Postgres then refuses the
+    # row (a title with NUL, which it cannot store) and the object must go with it.
+    before = await object_keys(storage, "originals/")
+
+    response = await upload(client, account, text_pdf("never recorded"), title="a\x00b")
+
+    assert_problem(response, 422)
+    assert await document_count(db, account.id) == 0
+    assert await object_keys(storage, "originals/") == before
+
+
 async def test_pdf_header_within_the_first_kilobyte_is_accepted(
     client: httpx.AsyncClient, account
 ) -> None:

@@ -18,7 +18,12 @@ from paless_shared.platform import jobs
 from paless_shared.tables import Task, TaskStatus, Upload
 from tests.conftest import Account
 from tests.pdfs import text_pdf
-from tests.web.support import direct_upload, object_keys, send_to_storage, start_direct_upload
+from tests.web.support import (
+    complete,
+    object_keys,
+    send_to_storage,
+    start_direct_upload,
+)
 from tests.worker.support import DocumentRows
 
 SLOT = "1800000000"
@@ -93,17 +98,36 @@ async def test_expire_uploads_removes_abandoned_uploads_and_their_objects_keepin
 
     task = await run_periodic(jobs.EXPIRE_UPLOADS, queue, run_worker, db)
 
-    assert task.result == {"expired": 2}
-    abandoned_key = f"originals/{abandoned['upload_id']}.pdf"
+    assert task.result == {"expired": 2, "settled": 0}
+    abandoned_key = abandoned["fields"]["key"]
     assert await upload_row(db, abandoned["upload_id"]) is None
     assert not await exists(storage, abandoned_key)
     assert await upload_row(db, never_sent["upload_id"]) is None
     for kept in (within_grace, recent):
         assert await upload_row(db, kept["upload_id"]) is not None
-        assert await exists(storage, f"originals/{kept['upload_id']}.pdf")
+        assert await exists(storage, kept["fields"]["key"])
 
 
-async def test_expire_uploads_never_touches_a_completed_upload_or_its_document(
+async def test_expire_uploads_removes_a_copy_a_completion_left_without_committing(
+    client: httpx.AsyncClient,
+    account: Account,
+    queue: ArqRedis,
+    run_worker: Any,
+    db: async_sessionmaker[AsyncSession],
+    storage: Any,
+) -> None:
+    started = await start_direct_upload(client, account)
+    copied = f"originals/{started['upload_id']}.pdf"
+    await storage.put_bytes(copied, text_pdf("copied, never committed"), "application/pdf")
+    await set_expiry(db, started["upload_id"], ago(days=1))
+
+    task = await run_periodic(jobs.EXPIRE_UPLOADS, queue, run_worker, db)
+
+    assert task.result == {"expired": 1, "settled": 0}
+    assert not await exists(storage, copied)
+
+
+async def test_expire_uploads_keeps_a_completed_uploads_document_and_drops_what_its_form_sent_again(
     client: httpx.AsyncClient,
     account: Account,
     queue: ArqRedis,
@@ -112,15 +136,21 @@ async def test_expire_uploads_never_touches_a_completed_upload_or_its_document(
     storage: Any,
     documents: DocumentRows,
 ) -> None:
-    document = await direct_upload(client, account, text_pdf("completed long ago"))
-    await set_expiry(db, document["id"], ago(days=30))
+    started = await start_direct_upload(client, account)
+    await send_to_storage(started, text_pdf("completed long ago"))
+    response = await complete(client, account, started["upload_id"])
+    assert response.status_code == 202, response.text
+    again = await send_to_storage(started, text_pdf("sent again after completion"))
+    assert again.status_code in (200, 201, 204), again.text
+    await set_expiry(db, started["upload_id"], ago(days=30))
 
     task = await run_periodic(jobs.EXPIRE_UPLOADS, queue, run_worker, db)
 
-    assert task.result == {"expired": 0}
-    assert await upload_row(db, document["id"]) is not None
-    assert (await documents.require(document["id"])).status == "ready"
-    assert await exists(storage, f"originals/{document['id']}.pdf")
+    assert task.result == {"expired": 0, "settled": 1}
+    assert await upload_row(db, started["upload_id"]) is None
+    assert not await exists(storage, started["fields"]["key"])
+    assert (await documents.require(started["upload_id"])).status == "ready"
+    assert await exists(storage, f"originals/{started['upload_id']}.pdf")
 
 
 async def test_expire_uploads_grace_follows_the_setting(
@@ -138,9 +168,9 @@ async def test_expire_uploads_grace_follows_the_setting(
 
     task = await run_periodic(jobs.EXPIRE_UPLOADS, queue, run_worker, db)
 
-    assert task.result == {"expired": 1}
+    assert task.result == {"expired": 1, "settled": 0}
     assert await upload_row(db, started["upload_id"]) is None
-    assert not await exists(storage, f"originals/{started['upload_id']}.pdf")
+    assert not await exists(storage, started["fields"]["key"])
 
 
 # prune_tasks ---------------------------------------------------------------------
@@ -236,7 +266,7 @@ async def test_prune_tasks_keeps_the_tasks_of_work_just_done(
 async def empty_bucket(storage: Any) -> None:
     """Objects other tests left behind (their rows were truncated) would all be orphans
     here, and the report lists at most 100 keys: start from an empty bucket."""
-    for prefix in ("originals/", "thumbnails/"):
+    for prefix in ("originals/", "thumbnails/", "uploads/"):
         keys = await object_keys(storage, prefix)
         if keys:
             await storage.delete(*keys)
@@ -364,7 +394,7 @@ async def test_sanity_check_reports_an_unreferenced_object_older_than_the_minimu
     # Objects of live and trashed documents, and of an upload in flight, are not orphans.
     assert report["objects_checked"] == 6  # 2 originals + 2 thumbnails + upload + orphan
     assert report["missing"] == []
-    assert f"originals/{in_flight['upload_id']}.pdf" not in report["orphans"]
+    assert in_flight["fields"]["key"] not in report["orphans"]
     assert storage.original_key(healthy) not in report["orphans"]
     assert storage.original_key(trashed) not in report["orphans"]
 

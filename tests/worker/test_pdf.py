@@ -13,7 +13,13 @@ import pytest
 from PIL import Image
 
 from paless_worker import pdf
-from tests.pdfs import corrupt_pdf, encrypted_pdf, owner_only_encrypted_pdf, text_pdf
+from tests.pdfs import (
+    corrupt_pdf,
+    encrypted_pdf,
+    owner_only_encrypted_pdf,
+    sliver_pdf,
+    text_pdf,
+)
 from tests.worker.support import build_pdf, pdf_with_creation_date
 
 
@@ -36,6 +42,14 @@ def test_text_pdf_gives_pages_text_metadata_and_thumbnail(tmp_path: Path) -> Non
     assert image.width == 120
     # Letter-size page: the thumbnail keeps its proportions.
     assert image.height == pytest.approx(120 * 792 / 612, abs=1)
+
+
+def test_a_page_too_tall_for_a_webp_thumbnail_still_gives_its_text(tmp_path: Path) -> None:
+    parsed = parse(tmp_path, sliver_pdf("narrow but readable"), width=400)
+
+    assert parsed.page_count == 1
+    assert parsed.text == "narrow but readable"
+    assert parsed.thumbnail_webp is None
 
 
 def test_creation_date_with_zone_is_kept_and_without_zone_dropped(tmp_path: Path) -> None:

@@ -16,7 +16,8 @@ class ApiTokenCreate:
     """
     Attributes:
         name (str):
-        expires_at (datetime.datetime | None | Unset): When the token stops working (with a time zone).
+        expires_at (datetime.datetime | None | Unset): When the token stops working. A date-time without an offset
+            (`2026-12-31T23:59:59`) is read as UTC.
         expires_in_days (int | None | Unset): Or: how many days from now it works.
     """
 

@@ -22,7 +22,8 @@ class DocumentUpdate:
 
     Attributes:
         title (None | str | Unset):
-        created (datetime.date | datetime.datetime | None | Unset): The document's own date (date or date-time).
+        created (datetime.date | datetime.datetime | None | Unset): The document's own date (date or date-time; a date
+            is midnight UTC). A date-time without an offset (`2026-12-31T23:59:59`) is read as UTC.
         correspondent (None | Unset | UUID):
         document_type (None | Unset | UUID):
         archive_serial_number (int | None | Unset):

@@ -15,7 +15,8 @@ T = TypeVar("T", bound="ShareLinkCreate")
 class ShareLinkCreate:
     """
     Attributes:
-        expires_at (datetime.datetime | None | Unset): null: until revoked.
+        expires_at (datetime.datetime | None | Unset): null: until revoked. A date-time without an offset
+            (`2026-12-31T23:59:59`) is read as UTC.
     """
 
     expires_at: datetime.datetime | None | Unset = UNSET

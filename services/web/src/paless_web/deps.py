@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
@@ -63,22 +63,40 @@ DeliveryDep = Annotated[Delivery, Depends(get_delivery)]
 class UnitOfWork:
     session: AsyncSession
     jobs: JobBuffer
+    _undo: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    def undo_on_rollback(self, action: Callable[[], Awaitable[None]]) -> None:
+        """Run `action` if the transaction does not commit (the request fails, or the
+        commit does): for what the request did outside Postgres, such as an object
+        written to S3 that no row will name."""
+        self._undo.append(action)
+
+    async def undo(self) -> None:
+        actions, self._undo = self._undo, []
+        for action in reversed(actions):
+            try:
+                await action()
+            except Exception:  # best effort: the sanity check reports what is left
+                log.exception("web.rollback.undo_failed")
 
 
 async def get_unit_of_work(request: Request, state: StateDep) -> AsyncIterator[UnitOfWork]:
     """One transaction per request, committed before the response is sent; jobs the
-    request asked for are enqueued only after that commit, and dropped on rollback."""
+    request asked for are enqueued only after that commit, and dropped (and what the
+    request asked to undo undone) when it does not commit."""
     # Audit events written in this request name the caller's address.
     client_address.set(request.client.host if request.client else None)
     jobs = JobBuffer()
     async with state.sessionmaker() as session:
+        uow = UnitOfWork(session, jobs)
         try:
-            yield UnitOfWork(session, jobs)
+            yield uow
+            await session.commit()
         except BaseException:
             await session.rollback()
             jobs.discard()
+            await uow.undo()
             raise
-        await session.commit()
     try:
         await jobs.flush(state.queue)
     except (RedisError, OSError):

@@ -12,7 +12,12 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from paless_shared.platform.errors import DEPENDENCY_ERRORS, DomainError, unavailable_dependency
+from paless_shared.platform.errors import (
+    DEPENDENCY_ERRORS,
+    DomainError,
+    refused_value,
+    unavailable_dependency,
+)
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +76,15 @@ async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+        # FastAPI answers a body that is not JSON with a 422, but one that is not even
+        # UTF-8 with a bare 400: the same mistake, the same answer.
+        return problem_response(
+            422,
+            "the request is not valid: body",
+            slug="validation-error",
+            errors=[{"field": "body", "message": "the body is not UTF-8 JSON"}],
+        )
     response = problem_response(exc.status_code, str(exc.detail))
     if exc.headers:
         response.headers.update(exc.headers)
@@ -104,6 +118,16 @@ async def _dependency_error(request: Request, exc: Exception) -> Response:
         return problem_response(
             422,
             "text must not contain NUL (U+0000) or other characters Postgres cannot store",
+            slug="invalid-input",
+            title="Invalid input",
+        )
+    if refused_value(exc):
+        # The same request would be refused again: a 422, not an outage to retry.
+        log.info("web.request.value_refused", extra={"path": request.url.path, "error": str(exc)})
+        return problem_response(
+            422,
+            "a value in the request is out of the range paless can store or compare "
+            "(integers: 64-bit; dates: years 1 to 9999 in UTC)",
             slug="invalid-input",
             title="Invalid input",
         )

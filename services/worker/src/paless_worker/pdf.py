@@ -187,7 +187,9 @@ def _thumbnail(path: Path, width: int) -> bytes | None:
         buffer = io.BytesIO()
         image.save(buffer, format="WEBP", quality=80)
         return buffer.getvalue()
-    except pdfium.PdfiumError as exc:
+    except (pdfium.PdfiumError, ValueError, OSError) as exc:
+        # A thumbnail is a convenience: a page pdfium cannot render, or one WebP cannot
+        # hold (over 16,383 pixels on a side), leaves the document without one.
         log.warning("pdf.thumbnail.render_failed", extra={"error": str(exc)})
         return None
     finally:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from arq import Retry
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from paless_shared.documents.processing import (
     ExtractedDocument,
@@ -157,6 +157,9 @@ async def _ingest(context: WorkerContext, doc_id: uuid.UUID) -> Outcome:
         # Deleted while we worked: do not leave its thumbnail behind.
         await storage.delete(thumbnail_key)
         return Outcome(result={"document": "deleted"})
+    if thumbnail_key is None:
+        # No thumbnail this time (a reprocess): the one an earlier run made goes too.
+        await storage.delete(storage.thumbnail_key(doc_id))
     PAGES_PROCESSED.inc(parsed.page_count)
     DOCUMENTS_FINISHED.labels("ready").inc()
     log.info(
@@ -173,10 +176,36 @@ async def _fail(context: WorkerContext, doc_id: uuid.UUID, reason: str) -> Outco
     return Outcome(TaskStatus.failed, error=reason, result={"document": "failed"})
 
 
-async def delete_objects(ctx: dict[str, Any], keys: list[str]) -> Outcome:
-    """Remove a purged document's objects from S3 (deleting a missing key is a no-op)."""
-    await _context(ctx).storage.delete(*keys)
-    return Outcome(result={"deleted": len(keys)})
+async def delete_objects(
+    ctx: dict[str, Any], keys: list[str], document_ids: list[str] | None = None
+) -> Outcome:
+    """Remove purged documents' objects from S3: `keys`, and every key each of
+    `document_ids` may have had (deleting a missing key is a no-op).
+
+    An S3 error is retried with backoff, as ingest's are; after the last try the task
+    ends `failed` and reconcile sends it again later, so no object is left for good.
+    """
+    context = _context(ctx)
+    storage = context.storage
+    try:
+        every = [
+            *keys,
+            *(k for d in document_ids or () for k in storage.document_keys(uuid.UUID(d))),
+        ]
+    except ValueError:
+        return Outcome(TaskStatus.failed, error="document_ids: not UUIDs")
+    every = list(dict.fromkeys(every))
+    job_try: int = ctx.get("job_try", 1)
+    try:
+        await storage.delete(*every)
+    except (BotoCoreError, ClientError) as exc:
+        reason = _describe(exc)
+        if job_try >= context.settings.worker_max_tries:
+            log.warning("storage.delete.gave_up", extra={"keys": len(every), "error": reason})
+            return Outcome(TaskStatus.failed, error=f"gave up after {job_try} attempts: {reason}")
+        log.warning("storage.delete.retry", extra={"try": job_try, "error": reason})
+        raise Retry(defer=timedelta(seconds=retry_delay(job_try))) from exc
+    return Outcome(result={"deleted": len(every)})
 
 
 async def reconcile(ctx: dict[str, Any], slot: str) -> Outcome:
@@ -211,12 +240,14 @@ async def empty_trash(ctx: dict[str, Any], slot: str) -> Outcome:
 
 
 async def expire_uploads(ctx: dict[str, Any], slot: str) -> Outcome:
-    """Drop direct uploads never completed, and their objects."""
+    """Drop direct uploads whose form expired: those never completed, and their
+    objects; the staging objects of completed ones."""
     context = _context(ctx)
     grace = timedelta(seconds=context.maintenance_settings.upload_expiry_grace_seconds)
-    expired = await maintenance.expire_uploads(context.sessionmaker, context.storage, grace=grace)
-    log.info("maintenance.expire_uploads.done", extra={"expired": expired})
-    return Outcome(result={"expired": expired})
+    done = await maintenance.expire_uploads(context.sessionmaker, context.storage, grace=grace)
+    result = {"expired": done.abandoned, "settled": done.settled}
+    log.info("maintenance.expire_uploads.done", extra=result)
+    return Outcome(result=result)
 
 
 async def prune_tasks(ctx: dict[str, Any], slot: str) -> Outcome:

@@ -17,6 +17,12 @@ async def add_event(session: AsyncSession, event: AuditEvent) -> None:
     await session.flush()
 
 
+async def add_events(session: AsyncSession, events: Sequence[AuditEvent]) -> None:
+    """Many events in one flush (multi-row INSERTs)."""
+    session.add_all(events)
+    await session.flush()
+
+
 async def list_events(
     session: AsyncSession,
     *,

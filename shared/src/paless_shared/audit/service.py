@@ -7,6 +7,7 @@ never claims a change that was rolled back, nor misses one that was committed.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from contextvars import ContextVar
 from typing import Any
 
@@ -44,6 +45,34 @@ async def record(
             details=details or {},
             client=client_address.get(),
         ),
+    )
+
+
+async def record_documents(
+    session: AsyncSession,
+    actor: Principal,
+    action: str,
+    document_ids: Sequence[uuid.UUID],
+    *,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """One event per document (a bulk edit's or a trash's), written together."""
+    client = client_address.get()
+    await queries.add_events(
+        session,
+        [
+            AuditEvent(
+                actor_id=actor.user_id,
+                actor_name=actor.username,
+                action=action,
+                object_type="document",
+                object_id=document_id,
+                document_id=document_id,
+                details=dict(details or {}),
+                client=client,
+            )
+            for document_id in document_ids
+        ],
     )
 
 

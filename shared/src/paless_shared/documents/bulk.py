@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from paless_shared.audit.service import record
+from paless_shared.audit.service import record_documents
 from paless_shared.documents.fields import coerce_value
 from paless_shared.documents.queries import documents as queries
 from paless_shared.documents.queries import metadata
@@ -73,20 +73,14 @@ async def bulk_edit(
         columns = await coerce_value(session, principal, fields[operation.target], operation.value)
         changed = await metadata.upsert_values(session, ids, operation.target, columns)
     elif kind == "delete":
-        await trash_documents(session, principal, documents)
-        changed = set(ids)
+        # trash_documents records each document's `document.deleted`.
+        await trash_documents(session, principal, documents, details={"bulk": kind})
+        return len(documents)
     else:  # pragma: no cover - the API only sends the kinds above
         raise InvalidInput(f"operation: unknown bulk operation {kind!r}")
-    if changed and kind not in ("delete", "set_custom_field"):
+    if changed and kind != "set_custom_field":
         await refresh_search(session, sorted(changed))
-    for document_id in sorted(changed):
-        await record(
-            session,
-            principal,
-            "document.deleted" if kind == "delete" else "document.updated",
-            object_type="document",
-            object_id=document_id,
-            document_id=document_id,
-            details={"bulk": kind},
-        )
+    await record_documents(
+        session, principal, "document.updated", sorted(changed), details={"bulk": kind}
+    )
     return len(changed)

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.access.service import forget_objects
-from paless_shared.audit.service import record
+from paless_shared.audit.service import record, record_documents
 from paless_shared.documents.queries import documents as queries
 from paless_shared.documents.queries import metadata
 from paless_shared.organisation.service import tag_ancestors
@@ -141,20 +141,24 @@ async def delete_document(
 
 
 async def trash_documents(
-    session: AsyncSession, principal: Principal, documents: Sequence[Document]
+    session: AsyncSession,
+    principal: Principal,
+    documents: Sequence[Document],
+    *,
+    details: dict[str, Any] | None = None,
 ) -> None:
+    """Move these documents to the trash, one `document.deleted` event each."""
     now = datetime.now(UTC)
     for document in documents:
         document.deleted_at = now
-        await record(
-            session,
-            principal,
-            "document.deleted",
-            object_type="document",
-            object_id=document.id,
-            document_id=document.id,
-        )
     await session.flush()
+    await record_documents(
+        session,
+        principal,
+        "document.deleted",
+        [document.id for document in documents],
+        details=details,
+    )
 
 
 async def list_trash(
@@ -224,11 +228,15 @@ async def delete_rows(session: AsyncSession, documents: Sequence[Document]) -> N
 
 
 async def _purge(session: AsyncSession, jobs: JobBuffer, documents: Sequence[Document]) -> None:
+    """Delete the rows; a task deletes their objects after commit: the keys the rows
+    name and every key the documents may have had (`Storage.document_keys`). Its row
+    lets reconcile send it again if the job is lost or keeps failing."""
     if not documents:
         return
     keys = [key for document in documents for key in object_keys(document)]
+    ids = [str(document.id) for document in documents]
     await delete_rows(session, documents)
-    await create_task(session, jobs, DELETE_OBJECTS, keys, owner_id=documents[0].owner_id)
+    await create_task(session, jobs, DELETE_OBJECTS, keys, ids, owner_id=documents[0].owner_id)
 
 
 # --- processing again -----------------------------------------------------------------

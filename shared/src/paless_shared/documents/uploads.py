@@ -63,6 +63,7 @@ class IncomingOriginal:
     def __init__(self, storage: Storage, document_id: uuid.UUID, max_bytes: int) -> None:
         self.document_id = document_id
         self.max_bytes = max_bytes
+        self._storage = storage
         self._writer: MultipartWriter = storage.multipart_writer(
             storage.original_key(document_id), PDF_MIME_TYPE
         )
@@ -97,6 +98,10 @@ class IncomingOriginal:
         if not self._sniffed:
             self._check_type()
         await self._writer.close()
+
+    async def remove(self) -> None:
+        """Delete the finished object (its document was not recorded)."""
+        await self._storage.delete(self.key)
 
     async def abort(self) -> None:
         """Best effort: a part upload left behind (S3 unreachable) is reported by the
@@ -168,12 +173,14 @@ async def start_direct_upload(
     max_bytes: int,
     expires_in: int,
 ) -> tuple[Upload, PresignedPost]:
-    """Reserve a document id and hand out a presigned POST for its original.
+    """Reserve a document id and hand out a presigned POST for a staging key.
 
-    The upload id is also the id of the document it becomes.
+    The upload id is also the id of the document it becomes. The form writes only the
+    staging key: completing copies the checked object to the document's own key, which
+    no form can write, so a completed document's bytes never change.
     """
     upload_id = uuid.uuid4()
-    key = storage.original_key(upload_id)
+    key = storage.staging_key(upload_id)
     post = await storage.presign_upload(
         key, max_bytes=max_bytes, content_type=PDF_MIME_TYPE, expires_in=expires_in
     )
@@ -207,23 +214,48 @@ async def complete_direct_upload(
         raise NotFound(f"upload {upload_id} not found")
     if upload.status == UploadStatus.completed:
         return await get_document(session, Principal(owner_id), upload.id)
-    size = await storage.head_size(upload.object_key)
-    if size is None:
-        if upload.expires_at < datetime.now(UTC) - timedelta(seconds=60):
-            raise Conflict("the upload has expired; start a new one")
-        raise Conflict("the file has not been uploaded to the given URL yet")
-    await _check_direct_object(storage, upload.object_key, size, max_bytes)
+    original_key = storage.original_key(upload.id)
+    size = await _take_staged_object(storage, upload, original_key, max_bytes)
     upload.status = UploadStatus.completed
     return await create_document(
         session,
         jobs,
         document_id=upload.id,
         owner_id=owner_id,
-        original_key=upload.object_key,
+        original_key=original_key,
         filename=upload.filename,
         title=upload.title,
         size_bytes=size,
     )
+
+
+async def _take_staged_object(
+    storage: Storage, upload: Upload, original_key: str, max_bytes: int
+) -> int:
+    """Check the object at the upload's staging key, copy it (server-side) to the
+    document's key and remove it from staging; its size.
+
+    The copy is of the version checked (by its ETag): a file sent again between check
+    and copy is not taken. An earlier completion that copied but did not commit left
+    the object at the document's key already (only a completion writes there).
+    """
+    copied = await storage.head(original_key)
+    if copied is not None:
+        return copied.size
+    staged = await storage.head(upload.object_key)
+    if staged is None:
+        if upload.expires_at < datetime.now(UTC) - timedelta(seconds=60):
+            raise Conflict("the upload has expired; start a new one")
+        raise Conflict("the file has not been uploaded to the given URL yet")
+    await _check_direct_object(storage, upload.object_key, staged.size, max_bytes)
+    try:
+        await storage.copy(upload.object_key, original_key, if_etag=staged.etag)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("PreconditionFailed", "412"):
+            raise Conflict("the file changed while the upload was completed; try again") from None
+        raise
+    await storage.delete(upload.object_key)
+    return staged.size
 
 
 async def _check_direct_object(storage: Storage, key: str, size: int, max_bytes: int) -> None:

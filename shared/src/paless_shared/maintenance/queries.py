@@ -26,11 +26,13 @@ async def trashed_before(session: AsyncSession, before: datetime, limit: int) ->
     return (await session.execute(statement)).scalars().all()
 
 
-async def expired_uploads(session: AsyncSession, before: datetime, limit: int) -> Sequence[Upload]:
-    """Direct uploads never completed whose URL expired before `before`, locked."""
+async def expired_uploads(
+    session: AsyncSession, status: UploadStatus, before: datetime, limit: int
+) -> Sequence[Upload]:
+    """Direct uploads in this state whose form expired before `before`, locked."""
     result = await session.execute(
         select(Upload)
-        .where(Upload.status == UploadStatus.pending, Upload.expires_at < before)
+        .where(Upload.status == status, Upload.expires_at < before)
         .order_by(Upload.expires_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -99,6 +101,24 @@ async def stale_tasks(
             | ((Task.status == TaskStatus.running) & (Task.started_at < running_before))
         )
         .order_by(Task.enqueued_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return result.scalars().all()
+
+
+async def failed_tasks(
+    session: AsyncSession, kind: str, *, finished_before: datetime, limit: int
+) -> Sequence[Task]:
+    """Tasks of this kind that ended `failed` before `finished_before`; locked."""
+    result = await session.execute(
+        select(Task)
+        .where(
+            Task.kind == kind,
+            Task.status == TaskStatus.failed,
+            Task.finished_at < finished_before,
+        )
+        .order_by(Task.finished_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )

@@ -10,7 +10,14 @@ from arq import ArqRedis
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.maintenance import queries
-from paless_shared.platform.jobs import INGEST, JobBuffer, ingest_job_id, job_exists, job_finished
+from paless_shared.platform.jobs import (
+    DELETE_OBJECTS,
+    INGEST,
+    JobBuffer,
+    ingest_job_id,
+    job_exists,
+    job_finished,
+)
 from paless_shared.tables import TaskStatus
 from paless_shared.tasks.service import create_task
 
@@ -34,6 +41,9 @@ async def requeue_stale(
       `stale_after`, whose job arq no longer holds (lost message, flushed Redis, a
       crash between commit and enqueue) is enqueued again — under its own job id, or a
       slot-tagged one when arq still keeps a result for that id;
+    - a `delete_objects` task that ended `failed` (S3 kept refusing through every
+      retry) longer than `stale_after` ago is sent again: a purged document's objects
+      have no row left to find them by, so this task is their only record;
     - a document `pending`/`processing` for longer than `stale_after` with no active
       task gets a new ingest task.
 
@@ -42,15 +52,20 @@ async def requeue_stale(
     """
     now = datetime.now(UTC)
     requeued = 0
-    for task in await queries.stale_tasks(
+    unsettled = await queries.stale_tasks(
         session, queued_before=now - queued_grace, running_before=now - stale_after, limit=limit
-    ):
+    )
+    failed_deletes = await queries.failed_tasks(
+        session, DELETE_OBJECTS, finished_before=now - stale_after, limit=limit
+    )
+    for task in [*unsettled, *failed_deletes]:
         if await job_exists(queue, task.job_id):
             continue
         if await job_finished(queue, task.job_id):
             task.job_id = f"{task.job_id.split('~')[0]}~{slot_tag}"
         task.status = TaskStatus.queued
         task.enqueued_at = now
+        task.finished_at = None
         await session.flush()
         jobs.add(task.kind, *task.args, job_id=task.job_id, task_id=str(task.id))
         requeued += 1

@@ -19,11 +19,12 @@ from paless_shared.documents.service import delete_rows, object_keys
 from paless_shared.maintenance import queries
 from paless_shared.platform.database import unit_of_work
 from paless_shared.platform.storage import Storage
+from paless_shared.tables import UploadStatus
 
 log = logging.getLogger(__name__)
 
 BATCH = 200
-STORED_PREFIXES = ("originals/", "thumbnails/")
+STORED_PREFIXES = ("originals/", "thumbnails/", "uploads/")
 REPORTED_KEYS = 100
 
 
@@ -39,28 +40,46 @@ async def purge_expired_trash(
         async with unit_of_work(sessions) as session:
             batch = await queries.trashed_before(session, cutoff, BATCH)
             for document in batch:
-                await storage.delete(*object_keys(document))
+                keys = {*object_keys(document), *storage.document_keys(document.id)}
+                await storage.delete(*sorted(keys))
             await delete_rows(session, batch)
         purged += len(batch)
         if len(batch) < BATCH:
             return purged
 
 
+@dataclass
+class ExpiredUploads:
+    abandoned: int = 0  # never completed
+    settled: int = 0  # completed, their form now expired
+
+
 async def expire_uploads(
     sessions: async_sessionmaker[AsyncSession], storage: Storage, *, grace: timedelta
-) -> int:
-    """Forget direct uploads never completed, and whatever the client sent for them."""
-    expired = 0
+) -> ExpiredUploads:
+    """Once a direct upload's form has expired (plus `grace`), forget the upload and
+    remove its staging object: whatever the client sent for one never completed (and
+    a copy at the document's key a completion made without committing), or whatever
+    the form wrote again after completion. A completed upload's document stays."""
+    done = ExpiredUploads()
     cutoff = datetime.now(UTC) - grace
-    while True:
-        async with unit_of_work(sessions) as session:
-            batch = await queries.expired_uploads(session, cutoff, BATCH)
-            for upload in batch:
-                await storage.delete(upload.object_key)
-                await queries.delete_upload(session, upload)
-        expired += len(batch)
-        if len(batch) < BATCH:
-            return expired
+    for status in (UploadStatus.pending, UploadStatus.completed):
+        while True:
+            async with unit_of_work(sessions) as session:
+                batch = await queries.expired_uploads(session, status, cutoff, BATCH)
+                for upload in batch:
+                    keys = [upload.object_key]
+                    if status is UploadStatus.pending:
+                        keys.append(storage.original_key(upload.id))
+                    await storage.delete(*keys)
+                    await queries.delete_upload(session, upload)
+            if status is UploadStatus.pending:
+                done.abandoned += len(batch)
+            else:
+                done.settled += len(batch)
+            if len(batch) < BATCH:
+                break
+    return done
 
 
 async def prune_tasks(session: AsyncSession, *, older_than: timedelta) -> int:

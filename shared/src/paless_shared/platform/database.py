@@ -7,12 +7,13 @@ queries only flush.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+import uuid
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, func, text
+from sqlalchemy import ARRAY, BindParameter, DateTime, MetaData, Uuid, bindparam, func, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -42,6 +43,15 @@ class Base(DeclarativeBase):
 def timestamp(**kwargs: Any) -> Mapped[datetime]:
     """A timezone-aware timestamp column that Postgres fills with now()."""
     return mapped_column(DateTime(timezone=True), server_default=func.now(), **kwargs)
+
+
+def id_array(ids: Iterable[uuid.UUID]) -> BindParameter[Any]:
+    """Any number of ids as one array parameter: `column == any_(id_array(ids))`, or
+    `unnest(id_array(ids))` as rows. A statement binds at most 32,767 parameters and an
+    IN list or a multi-row VALUES binds one per value, so statements over a set of
+    documents the caller chose (a bulk edit takes 10,000) bind arrays instead."""
+    values: Any = list(ids)
+    return bindparam("ids", values, type_=ARRAY(Uuid()), unique=True)
 
 
 def create_engine(settings: DatabaseSettings) -> AsyncEngine:

@@ -94,9 +94,26 @@ DEPENDENCY_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
+def refused_value(exc: BaseException) -> bool:
+    """Whether the database refused a value a statement carried: out of range,
+    malformed, or text Postgres cannot store (SQLSTATE class 22), or an argument asyncpg
+    could not encode (a date-time or an integer beyond what the column type holds).
+    The same value is refused again: it is the caller's input, never an outage."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    original = exc.orig
+    state = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+    if state:
+        return str(state).startswith("22")
+    # asyncpg's client-side DataError is a ValueError, raised before anything is sent.
+    return isinstance(getattr(original, "__cause__", None), ValueError)
+
+
 def unavailable_dependency(exc: BaseException) -> str | None:
     """Which dependency an error says is unreachable ("storage", "database", "queue"),
     or None when the error is about something else."""
+    if refused_value(exc):
+        return None
     if isinstance(exc, BotoCoreError):
         return "storage"
     if isinstance(exc, ClientError):

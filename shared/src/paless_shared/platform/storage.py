@@ -49,6 +49,7 @@ class StoredObject:
     size: int
     last_modified: datetime
     sha256: str | None = None  # hex, when S3 keeps a whole-object SHA-256 checksum
+    etag: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,16 @@ class Storage:
     def thumbnail_key(self, document_id: uuid.UUID) -> str:
         return f"{self._prefix}thumbnails/{document_id}.webp"
 
+    def document_keys(self, document_id: uuid.UUID) -> list[str]:
+        """Every key a document's objects can have (whether or not its row still names
+        them): what a purge deletes."""
+        return [self.original_key(document_id), self.thumbnail_key(document_id)]
+
+    def staging_key(self, upload_id: uuid.UUID) -> str:
+        """Where a direct upload's presigned POST writes: never a document's key, so
+        the form (valid until it expires) cannot change or recreate an original."""
+        return f"{self._prefix}uploads/{upload_id}.pdf"
+
     # Bucket -----------------------------------------------------------------------
 
     async def ensure_bucket(self) -> bool:
@@ -156,8 +167,22 @@ class Storage:
         stored = await self.head(key)
         return None if stored is None else stored.size
 
+    async def copy(self, source: str, target: str, *, if_etag: str | None = None) -> None:
+        """Copy an object within the bucket, server-side (no bytes through paless).
+        With `if_etag`, only the version of `source` that has that ETag: an object
+        replaced meanwhile is not copied (S3 answers 412, raised as ClientError)."""
+        extra: dict[str, Any] = {"CopySourceIfMatch": if_etag} if if_etag else {}
+        await self._client.copy_object(
+            Bucket=self.bucket,
+            Key=target,
+            CopySource={"Bucket": self.bucket, "Key": source},
+            MetadataDirective="COPY",
+            **extra,
+        )
+
     async def head(self, key: str) -> StoredObject | None:
-        """Size, date and (when S3 keeps one) SHA-256 of an object; None if missing."""
+        """Size, date, ETag and (when S3 keeps one) SHA-256 of an object; None if
+        missing."""
         try:
             head = await self._client.head_object(
                 Bucket=self.bucket, Key=key, ChecksumMode="ENABLED"
@@ -171,7 +196,9 @@ class Storage:
         sha256 = None
         if checksum and "-" not in checksum:
             sha256 = base64.b64decode(checksum).hex()
-        return StoredObject(key, int(head["ContentLength"]), head["LastModified"], sha256)
+        return StoredObject(
+            key, int(head["ContentLength"]), head["LastModified"], sha256, head.get("ETag")
+        )
 
     async def list_objects(self, prefix: str) -> AsyncIterator[StoredObject]:
         """Every object under `prefix` (below the configured key prefix)."""

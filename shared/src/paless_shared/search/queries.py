@@ -58,6 +58,7 @@ SNIPPET_SOURCE_CHARS = 20_000
 SNIPPET_WINDOW = 1_200
 _QUERY_TERMS = re.compile(r'"([^"]*)"|(\S+)')
 # Markers ts_headline puts around hits, replaced by <mark> after HTML-escaping the text.
+# Removed from the text and title first (`_unmarked`), so a document cannot plant its own.
 _START, _STOP = "\x02", "\x03"
 # One fragment: ts_headline's multi-fragment mode costs several times more per document.
 _HEADLINE_OPTIONS = f"StartSel={_START}, StopSel={_STOP}, MaxWords=35, MinWords=15"
@@ -298,8 +299,8 @@ async def page_hits(
         query = func.websearch_to_tsquery(config, filters.q)
         source = _snippet_source(filters.q)
         columns += [
-            func.ts_headline(config, source, query, _HEADLINE_OPTIONS),
-            func.ts_headline(config, Document.title, query, _HEADLINE_OPTIONS),
+            func.ts_headline(config, _unmarked(source), query, _HEADLINE_OPTIONS),
+            func.ts_headline(config, _unmarked(Document.title), query, _HEADLINE_OPTIONS),
             cast(func.ts_rank(Document.search_vector, query), Float)
             if with_scores
             else literal(0.0),
@@ -343,6 +344,11 @@ def _snippet_source(q: str) -> Any:
         (position > 0, func.substr(text, start, SNIPPET_WINDOW)),
         else_=func.left(text, SNIPPET_WINDOW),
     )
+
+
+def _unmarked(text: Any) -> Any:
+    """The text without the characters ts_headline marks hits with."""
+    return func.translate(text, _START + _STOP, "")
 
 
 def _mark(headline: str) -> str:

@@ -252,10 +252,14 @@ def sync_detailed(
         is_tagged (bool | None | Unset): false: documents without any tag.
         correspondent (list[UUID] | Unset): Any of these correspondents.
         document_type (list[UUID] | Unset): Any of these document types.
-        created_after (datetime.datetime | None | Unset): created >= this
-        created_before (datetime.datetime | None | Unset): created < this
-        added_after (datetime.datetime | None | Unset): added >= this
-        added_before (datetime.datetime | None | Unset): added < this
+        created_after (datetime.datetime | None | Unset): created >= this. A date-time without an
+            offset (`2026-12-31T23:59:59`) is read as UTC.
+        created_before (datetime.datetime | None | Unset): created < this. A date-time without an
+            offset (`2026-12-31T23:59:59`) is read as UTC.
+        added_after (datetime.datetime | None | Unset): added >= this. A date-time without an
+            offset (`2026-12-31T23:59:59`) is read as UTC.
+        added_before (datetime.datetime | None | Unset): added < this. A date-time without an
+            offset (`2026-12-31T23:59:59`) is read as UTC.
         status (list[DocumentStatus] | Unset):
         custom_field (list[str] | Unset): `<field id>:<operator>:<value>`; operators eq, gt, gte,
             lt, lte (numbers, dates, amounts), contains (text; a document id for links), exists
@@ -335,10 +339,14 @@ def sync(
         is_tagged (bool | None | Unset): false: documents without any tag.
         correspondent (list[UUID] | Unset): Any of these correspondents.
         document_type (list[UUID] | Unset): Any of these document types.
-        created_after (datetime.datetime | None | Unset): created >= this
-        created_before (datetime.datetime | None | Unset): created < this
-        added_after (datetime.datetime | None | Unset): added >= this
-        added_before (datetime.datetime | None | Unset): added < this
+        created_after (datetime.datetime | None | Unset): created >= this. A date-time without an
+            offset (`2026-12-31T23:59:59`) is read as UTC.
+        created_before (datetime.datetime | None | Unset): created < this. A date-time without an
+            offset (`2026-12-31T23:59:59`) is read as UTC.
+        added_after (datetime.datetime | None | Unset): added >= this. A date-time without an
+            offset (`2026-12-31T23:59:59`) is read as UTC.
+        added_before (datetime.datetime | None | Unset): added < this. A date-time without an
+            offset (`2026-12-31T23:59:59`) is read as UTC.
         status (list[DocumentStatus] | Unset):
         custom_field (list[str] | Unset): `<field id>:<operator>:<value>`; operators eq, gt, gte,
             lt, lte (numbers, dates, amounts), contains (text; a document id for links), exists
@@ -413,10 +421,14 @@ async def asyncio_detailed(
         is_tagged (bool | None | Unset): false: documents without any tag.
         correspondent (list[UUID] | Unset): Any of these correspondents.
         document_type (list[UUID] | Unset): Any of these document types.
-        created_after (datetime.datetime | None | Unset): created >= this
-        created_before (datetime.datetime | None | Unset): created < this
-        added_after (datetime.datetime | None | Unset): added >= this
-        added_before (datetime.datetime | None | Unset): added < this
+        created_after (datetime.datetime | None | Unset): created >= this. A date-time without an
+            offset (`2026-12-31T23:59:59`) is read as UTC.
+        created_before (datetime.datetime | None | Unset): created < this. A date-time without an
+            offset (`2026-12-31T23:59:59`) is read as UTC.
+        added_after (datetime.datetime | None | Unset): added >= this. A date-time without an
+            offset (`2026-12-31T23:59:59`) is read as UTC.
+        added_before (datetime.datetime | None | Unset): added < this. A date-time without an
+            offset (`2026-12-31T23:59:59`) is read as UTC.
         status (list[DocumentStatus] | Unset):
         custom_field (list[str] | Unset): `<field id>:<operator>:<value>`; operators eq, gt, gte,
             lt, lte (numbers, dates, amounts), contains (text; a document id for links), exists
@@ -494,10 +506,14 @@ async def asyncio(
         is_tagged (bool | None | Unset): false: documents without any tag.
         correspondent (list[UUID] | Unset): Any of these correspondents.
         document_type (list[UUID] | Unset): Any of these document types.
-        created_after (datetime.datetime | None | Unset): created >= this
-        created_before (datetime.datetime | None | Unset): created < this
-        added_after (datetime.datetime | None | Unset): added >= this
-        added_before (datetime.datetime | None | Unset): added < this
+        created_after (datetime.datetime | None | Unset): created >= this. A date-time without an
+            offset (`2026-12-31T23:59:59`) is read as UTC.
+        created_before (datetime.datetime | None | Unset): created < this. A date-time without an
+            offset (`2026-12-31T23:59:59`) is read as UTC.
+        added_after (datetime.datetime | None | Unset): added >= this. A date-time without an
+            offset (`2026-12-31T23:59:59`) is read as UTC.
+        added_before (datetime.datetime | None | Unset): added < this. A date-time without an
+            offset (`2026-12-31T23:59:59`) is read as UTC.
         status (list[DocumentStatus] | Unset):
         custom_field (list[str] | Unset): `<field id>:<operator>:<value>`; operators eq, gt, gte,
             lt, lte (numbers, dates, amounts), contains (text; a document id for links), exists

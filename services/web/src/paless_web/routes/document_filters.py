@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Query
 
 from paless_shared.search.filters import DocumentFilter, FieldCondition, Sort
 from paless_shared.tables import DocumentStatus
+from paless_web.schemas.common import UtcDateTime, read_as_utc
 
 
 async def document_filter(
@@ -39,10 +39,18 @@ async def document_filter(
     document_type: Annotated[
         list[uuid.UUID], Query(description="Any of these document types.")
     ] = [],  # noqa: B006
-    created_after: Annotated[datetime | None, Query(description="created >= this")] = None,
-    created_before: Annotated[datetime | None, Query(description="created < this")] = None,
-    added_after: Annotated[datetime | None, Query(description="added >= this")] = None,
-    added_before: Annotated[datetime | None, Query(description="added < this")] = None,
+    created_after: Annotated[
+        UtcDateTime | None, Query(description=read_as_utc("created >= this."))
+    ] = None,
+    created_before: Annotated[
+        UtcDateTime | None, Query(description=read_as_utc("created < this."))
+    ] = None,
+    added_after: Annotated[
+        UtcDateTime | None, Query(description=read_as_utc("added >= this."))
+    ] = None,
+    added_before: Annotated[
+        UtcDateTime | None, Query(description=read_as_utc("added < this."))
+    ] = None,
     status_: Annotated[list[DocumentStatus], Query(alias="status")] = [],  # noqa: B006
     custom_field: Annotated[
         list[str],

@@ -121,6 +121,8 @@ async def upload_document(
     except BaseException:
         await incoming.abort()
         raise
+    # The object is in S3 now: if the document's row does not commit, remove it.
+    uow.undo_on_rollback(incoming.remove)
     document = await uploads.create_document(
         uow.session,
         uow.jobs,

@@ -202,5 +202,5 @@ async def delete_user(user_id: uuid.UUID, admin: AdminPrincipal, uow: UnitOfWork
     A user who still owns documents (trash included) is not deleted (`409`):
     deactivate them instead. You cannot delete yourself.
     """
-    await accounts.delete_user(uow.session, admin, user_id)
+    await accounts.delete_user(uow.session, uow.jobs, admin, user_id)
     await audit.record(uow.session, admin, "user.deleted", object_type="user", object_id=user_id)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from paless_web.schemas.common import UtcDateTime, read_as_utc
 
 
 class TokenRequest(BaseModel):
@@ -176,8 +178,8 @@ class ApiTokenCreate(BaseModel):
     )
 
     name: str = Field(min_length=1, max_length=150)
-    expires_at: AwareDatetime | None = Field(
-        default=None, description="When the token stops working (with a time zone)."
+    expires_at: UtcDateTime | None = Field(
+        default=None, description=read_as_utc("When the token stops working.")
     )
     expires_in_days: int | None = Field(
         default=None, ge=1, le=3650, description="Or: how many days from now it works."

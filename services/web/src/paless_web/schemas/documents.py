@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from paless_shared.tables import CustomFieldType, DocumentStatus
+from paless_web.schemas.common import UtcDateTime, read_as_utc
 
 
 class SearchHit(BaseModel):
@@ -135,8 +136,11 @@ class DocumentUpdate(BaseModel):
     )
 
     title: str | None = Field(default=None, min_length=1, max_length=500)
-    created: datetime | date | None = Field(
-        default=None, description="The document's own date (date or date-time)."
+    created: UtcDateTime | date | None = Field(
+        default=None,
+        description=read_as_utc(
+            "The document's own date (date or date-time; a date is midnight UTC)."
+        ),
     )
     correspondent: uuid.UUID | None = None
     document_type: uuid.UUID | None = None

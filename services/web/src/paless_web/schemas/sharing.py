@@ -7,6 +7,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from paless_web.schemas.common import UtcDateTime, read_as_utc
+
 
 class ShareLinkCreate(BaseModel):
     model_config = ConfigDict(
@@ -14,7 +16,9 @@ class ShareLinkCreate(BaseModel):
         json_schema_extra={"examples": [{"expires_at": "2026-12-31T23:59:59Z"}]},
     )
 
-    expires_at: datetime | None = Field(default=None, description="null: until revoked.")
+    expires_at: UtcDateTime | None = Field(
+        default=None, description=read_as_utc("null: until revoked.")
+    )
 
 
 class ShareLink(BaseModel):

@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, case, func, select, tuple_, update
+from sqlalchemy import Row, any_, case, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.access.conditions import can_change, can_view
+from paless_shared.platform.database import id_array
 from paless_shared.platform.principal import Principal
 from paless_shared.tables import Document, DocumentStatus
 
@@ -65,7 +66,7 @@ async def lock_visible(
     statement = (
         select(Document, can_change(Document, principal).label("changeable"))
         .where(
-            Document.id.in_(ids),
+            Document.id == any_(id_array(ids)),
             Document.deleted_at.is_(None),
             can_view(Document, principal),
         )
@@ -80,7 +81,7 @@ async def visible_ids(
 ) -> set[uuid.UUID]:
     """Which of these ids of `model` (a document, tag, correspondent, type or custom
     field) the principal may see."""
-    statement = select(model.id).where(model.id.in_(ids), can_view(model, principal))
+    statement = select(model.id).where(model.id == any_(id_array(ids)), can_view(model, principal))
     return set((await session.execute(statement)).scalars())
 
 
@@ -124,7 +125,7 @@ async def set_reference(
     those whose value changed."""
     result = await session.execute(
         update(Document)
-        .where(Document.id.in_(ids), column.is_distinct_from(target))
+        .where(Document.id == any_(id_array(ids)), column.is_distinct_from(target))
         .values({column.key: target})
         .returning(Document.id)
         .execution_options(synchronize_session=False)

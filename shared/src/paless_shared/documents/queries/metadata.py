@@ -7,11 +7,12 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, delete, or_, select
+from sqlalchemy import Row, any_, delete, func, literal, or_, select, true
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.access.conditions import can_view
+from paless_shared.platform.database import id_array
 from paless_shared.platform.principal import Principal
 from paless_shared.tables import CustomField, CustomFieldValue, Note, Tag, document_tags
 
@@ -21,10 +22,13 @@ from paless_shared.tables import CustomField, CustomFieldValue, Note, Tag, docum
 async def add_tags(
     session: AsyncSession, document_ids: Sequence[uuid.UUID], tag_ids: Sequence[uuid.UUID]
 ) -> None:
+    """Every (document, tag) pair, from two array parameters: one statement whatever
+    the number of pairs."""
+    documents = func.unnest(id_array(document_ids)).table_valued("id").render_derived(name="d")
+    tags = func.unnest(id_array(tag_ids)).table_valued("id").render_derived(name="t")
+    pairs = select(documents.c.id, tags.c.id).select_from(documents.join(tags, true()))
     await session.execute(
-        insert(document_tags)
-        .values([{"document_id": d, "tag_id": t} for d in document_ids for t in tag_ids])
-        .on_conflict_do_nothing()
+        insert(document_tags).from_select(["document_id", "tag_id"], pairs).on_conflict_do_nothing()
     )
 
 
@@ -41,7 +45,7 @@ async def tag_pairs(
     """(document id, tag id) of every tag on these documents."""
     result = await session.execute(
         select(document_tags.c.document_id, document_tags.c.tag_id).where(
-            document_tags.c.document_id.in_(ids)
+            document_tags.c.document_id == any_(id_array(ids))
         )
     )
     return {(row[0], row[1]) for row in result}
@@ -66,7 +70,10 @@ async def remove_tags(
     """Take these tags off these documents; returns the documents that had one."""
     result = await session.execute(
         delete(document_tags)
-        .where(document_tags.c.document_id.in_(ids), document_tags.c.tag_id.in_(tags))
+        .where(
+            document_tags.c.document_id == any_(id_array(ids)),
+            document_tags.c.tag_id == any_(id_array(tags)),
+        )
         .returning(document_tags.c.document_id)
     )
     return set(result.scalars())
@@ -147,10 +154,18 @@ async def upsert_values(
     field_id: uuid.UUID,
     columns: dict[str, Any],
 ) -> set[uuid.UUID]:
-    """Set one field's value on these documents; returns those whose value changed."""
-    statement = insert(CustomFieldValue).values(
-        [{"document_id": d, "field_id": field_id, **columns} for d in ids]
+    """Set one field's value on these documents; returns those whose value changed.
+    The rows are made in Postgres from an array of ids (one parameter per column, not
+    per row and column)."""
+    documents = func.unnest(id_array(ids)).table_valued("id").render_derived(name="d")
+    names = ["document_id", "field_id", *columns]
+    typed = CustomFieldValue.__table__.c
+    rows = select(
+        documents.c.id,
+        literal(field_id, typed.field_id.type),
+        *(literal(value, typed[key].type) for key, value in columns.items()),
     )
+    statement = insert(CustomFieldValue).from_select(names, rows)
     table = CustomFieldValue.__table__
     result = await session.execute(
         statement.on_conflict_do_update(
