@@ -1,9 +1,14 @@
 """Statements of search: filtering, ranking, snippets and keeping the index current.
 
 The search index is a stored `tsvector` per document (GIN-indexed) over the title
-(weight A), file name and the names of its tags, correspondent and type (B), its notes
-(C) and its text (D), so every web replica answers from the same index. Queries use
-web-search syntax (`websearch_to_tsquery`): "exact phrase", -excluded, or.
+(weight A), file name (B), its notes (C) and its text (D), so every web replica answers
+from the same index. Queries use web-search syntax (`websearch_to_tsquery`): "exact
+phrase", -excluded, or.
+
+The names of tags, correspondents and document types are not in the index: who may
+see them differs by reader. A word of `q` that names organising objects the reader may
+see also matches the documents carrying them (see `text_condition`); names the reader
+may not see match nothing.
 """
 
 from __future__ import annotations
@@ -11,23 +16,31 @@ from __future__ import annotations
 import html
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Float,
     Select,
+    Text,
     and_,
     any_,
     case,
     cast,
+    column,
     exists,
+    false,
     func,
     literal,
+    or_,
     select,
     text,
     tuple_,
+    union,
+    union_all,
+    values,
 )
 from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,10 +57,13 @@ from paless_shared.search.filters import (
     condition_value,
 )
 from paless_shared.tables import (
+    Correspondent,
     CustomField,
     CustomFieldType,
     CustomFieldValue,
     Document,
+    DocumentType,
+    Tag,
     document_tags,
 )
 
@@ -70,11 +86,183 @@ def regconfig(language: str) -> Any:
 # --- query building ---
 
 
-def _tagged(tag_ids: Sequence[uuid.UUID] | None = None) -> ColumnElement[bool]:
+def _tagged(tag_ids: Sequence[uuid.UUID]) -> ColumnElement[bool]:
+    return exists().where(
+        document_tags.c.document_id == Document.id, document_tags.c.tag_id.in_(tag_ids)
+    )
+
+
+def _tagged_visibly(principal: Principal) -> ColumnElement[bool]:
+    """Carries a tag the principal may see (tags they may not see do not count)."""
     condition = document_tags.c.document_id == Document.id
-    if tag_ids is not None:
-        condition = and_(condition, document_tags.c.tag_id.in_(tag_ids))
+    if not principal.is_admin:
+        condition = and_(
+            condition, document_tags.c.tag_id.in_(select(Tag.id).where(can_view(Tag, principal)))
+        )
     return exists().where(condition)
+
+
+# --- q: words, phrases, exclusions, `or` ---
+
+_TOKENS = re.compile(r'-?"[^"]*"?|\S+')
+_ORGANISERS: dict[str, Any] = {
+    "tag": Tag,
+    "correspondent": Correspondent,
+    "document_type": DocumentType,
+}
+
+
+def disjuncts(q: str) -> list[list[str]]:
+    """`q` as websearch_to_tsquery reads it: alternatives (split at `or`, which binds
+    loosest), each a list of terms that must all match; a term is a word or a quoted
+    phrase, with a leading `-` when excluded."""
+    groups: list[list[str]] = [[]]
+    for token in _TOKENS.findall(q):
+        if token.lower() == "or":
+            groups.append([])
+        else:
+            groups[-1].append(token)
+    return [group for group in groups if group]
+
+
+def positive(term: str) -> str:
+    """The term without its exclusion mark."""
+    return term[1:] if term.startswith("-") else term
+
+
+@dataclass(frozen=True)
+class NamedObjects:
+    """The organising objects (visible to the reader) whose names a term matches."""
+
+    tags: frozenset[uuid.UUID] = frozenset()
+    correspondents: frozenset[uuid.UUID] = frozenset()
+    document_types: frozenset[uuid.UUID] = frozenset()
+
+
+async def named_objects(
+    session: AsyncSession, principal: Principal, terms: Sequence[str], language: str
+) -> dict[str, NamedObjects]:
+    """For each term (without exclusion marks) that matches the name of a tag,
+    correspondent or document type the principal may see: those objects' ids. One
+    statement; the terms are matched as `q` matches text."""
+    if not terms:
+        return {}
+    config = regconfig(language)
+    wanted = values(column("term", Text), name="terms").data([(term,) for term in terms])
+    statements = [
+        select(wanted.c.term, literal(kind).label("kind"), model.id)
+        .select_from(wanted)
+        .join(
+            model,
+            func.to_tsvector(config, model.name).bool_op("@@")(
+                func.websearch_to_tsquery(config, wanted.c.term)
+            ),
+        )
+        .where(can_view(model, principal))
+        for kind, model in _ORGANISERS.items()
+    ]
+    found: dict[str, dict[str, set[uuid.UUID]]] = {}
+    for term, kind, object_id in await session.execute(union_all(*statements)):
+        found.setdefault(term, {name: set() for name in _ORGANISERS})[kind].add(object_id)
+    return {
+        term: NamedObjects(
+            tags=frozenset(ids["tag"]),
+            correspondents=frozenset(ids["correspondent"]),
+            document_types=frozenset(ids["document_type"]),
+        )
+        for term, ids in found.items()
+    }
+
+
+async def has_lexemes(session: AsyncSession, texts: Sequence[str], language: str) -> list[bool]:
+    """Whether each text makes a query that can match anything (not only stop words)."""
+    config = regconfig(language)
+    result = await session.execute(
+        select(*(func.numnode(func.websearch_to_tsquery(config, text)) > 0 for text in texts))
+    )
+    return list(result.one())
+
+
+def _carrying(objects: NamedObjects) -> Any:
+    """Ids of the documents that carry any of these objects (from their indexes)."""
+    parts: list[Any] = []
+    if objects.tags:
+        parts.append(
+            select(document_tags.c.document_id).where(
+                document_tags.c.tag_id.in_(sorted(objects.tags))
+            )
+        )
+    if objects.correspondents:
+        parts.append(
+            select(Document.id).where(Document.correspondent_id.in_(sorted(objects.correspondents)))
+        )
+    if objects.document_types:
+        parts.append(
+            select(Document.id).where(Document.document_type_id.in_(sorted(objects.document_types)))
+        )
+    return union(*parts) if len(parts) > 1 else parts[0]
+
+
+def rest_texts(groups: Sequence[Sequence[str]], named: Mapping[str, NamedObjects]) -> list[str]:
+    """Per alternative, the terms asked of the text alone: those that name no object,
+    and every excluded term (what it names is excluded apart)."""
+    return [
+        " ".join(term for term in group if term.startswith("-") or positive(term) not in named)
+        for group in groups
+    ]
+
+
+async def visible_ids(
+    session: AsyncSession, principal: Principal, model: Any, ids: set[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of these tags, correspondents or document types the principal may see."""
+    if not ids:
+        return set()
+    result = await session.execute(
+        select(model.id).where(model.id.in_(ids), can_view(model, principal))
+    )
+    return set(result.scalars())
+
+
+def _matches(text: str, config: Any) -> ColumnElement[bool]:
+    return Document.search_vector.bool_op("@@")(func.websearch_to_tsquery(config, text))
+
+
+def text_condition(
+    q: str,
+    named: Mapping[str, NamedObjects],
+    rest_has_lexemes: Sequence[bool],
+    config: Any,
+) -> ColumnElement[bool]:
+    """What `q` asks of a document. Without names of objects in it, the index alone
+    answers (`search_vector @@ q`). Otherwise each alternative asks: the terms that
+    name no object, of the text; each term that names objects, of the text or of the
+    objects (`Document.id IN` the text's matches and the objects' documents, each from
+    its own index); an excluded term that names objects, of neither. `rest_has_lexemes`
+    says, for each alternative, whether its `rest_texts` can match anything (a rest of
+    stop words asks nothing)."""
+    if not named:
+        return _matches(q, config)
+    alternatives: list[ColumnElement[bool]] = []
+    groups = disjuncts(q)
+    for group, rest, rest_matches in zip(
+        groups, rest_texts(groups, named), rest_has_lexemes, strict=True
+    ):
+        conditions: list[ColumnElement[bool]] = []
+        if rest and rest_matches:
+            conditions.append(_matches(rest, config))
+        for term in group:
+            objects = named.get(positive(term))
+            if objects is None:
+                continue
+            if term.startswith("-"):
+                conditions.append(Document.id.not_in(_carrying(objects)))
+            else:
+                text_matches = select(Document.id).where(_matches(term, config))
+                conditions.append(Document.id.in_(union(text_matches, _carrying(objects))))
+        if conditions:
+            alternatives.append(and_(*conditions))
+    return or_(*alternatives) if alternatives else false()
 
 
 def _field_column(data_type: CustomFieldType) -> Any:
@@ -167,9 +355,12 @@ async def find_rows(
     limit: int,
     after: tuple[Any, uuid.UUID] | None,
     rank_window: int,
+    named: Mapping[str, NamedObjects],
+    rest_has_lexemes: Sequence[bool],
 ) -> tuple[Sequence[Any], bool]:
     """Up to `limit` rows (document, sort_key) the principal may see that pass every
-    filter, after the cursor position `after`; and whether sort_key is a score."""
+    filter, after the cursor position `after`; and whether sort_key is a score. `named`
+    and `rest_has_lexemes`: what `text_condition` needs when words of `q` name objects."""
     sort = filters.effective_sort
     config = regconfig(language)
     query = func.websearch_to_tsquery(config, filters.q) if filters.q else None
@@ -178,8 +369,8 @@ async def find_rows(
         can_view(Document, principal),
         Document.deleted_at.is_(None),
     ]
-    if query is not None:
-        conditions.append(Document.search_vector.bool_op("@@")(query))
+    if filters.q:
+        conditions.append(text_condition(filters.q, named, rest_has_lexemes, config))
     if filters.title_like:
         # word_similarity(title_like, title) >= pg_trgm.word_similarity_threshold (0.6),
         # answered from the trigram index.
@@ -191,7 +382,8 @@ async def find_rows(
     if filters.tags_none:
         conditions.append(~_tagged(filters.tags_none))
     if filters.is_tagged is not None:
-        conditions.append(_tagged() if filters.is_tagged else ~_tagged())
+        tagged = _tagged_visibly(principal)
+        conditions.append(tagged if filters.is_tagged else ~tagged)
     if filters.correspondent:
         conditions.append(Document.correspondent_id.in_(filters.correspondent))
     if filters.document_type:
@@ -343,12 +535,7 @@ _REFRESH = text(
     """
     UPDATE documents AS d SET search_vector =
         setweight(to_tsvector(CAST(:language AS regconfig), d.title), 'A')
-        || setweight(to_tsvector(CAST(:language AS regconfig), concat_ws(' ',
-            d.original_filename,
-            (SELECT string_agg(t.name, ' ') FROM document_tags dt JOIN tags t ON t.id = dt.tag_id
-              WHERE dt.document_id = d.id),
-            (SELECT c.name FROM correspondents c WHERE c.id = d.correspondent_id),
-            (SELECT y.name FROM document_types y WHERE y.id = d.document_type_id))), 'B')
+        || setweight(to_tsvector(CAST(:language AS regconfig), d.original_filename), 'B')
         || setweight(to_tsvector(CAST(:language AS regconfig), coalesce(
             (SELECT string_agg(n.text, ' ') FROM notes n WHERE n.document_id = d.id), '')), 'C')
         || setweight(to_tsvector(CAST(:language AS regconfig),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +17,7 @@ from paless_shared.platform.principal import Principal
 from paless_shared.platform.settings import SearchSettings
 from paless_shared.search import queries
 from paless_shared.search.filters import DocumentFilter, Found, SearchHit, decode_cursor
+from paless_shared.tables import Correspondent, DocumentType, Tag
 
 _SETTINGS_KEY = "paless.search"
 
@@ -42,18 +44,34 @@ async def find_documents(
     """One page of the documents the principal may see that pass every filter."""
     settings = settings_of(session)
     sort = filters.effective_sort
+    after = decode_cursor(cursor, sort) if cursor else None
     fields = await queries.visible_fields(
         session, principal, {condition.field_id for condition in filters.custom_fields}
     )
+    visible_filters = await _visible_filters(session, principal, filters)
+    if visible_filters is None:
+        return Found(documents=[])
+    named: dict[str, queries.NamedObjects] = {}
+    rest_has_lexemes: list[bool] = []
+    if filters.q:
+        groups = queries.disjuncts(filters.q)
+        terms = sorted({queries.positive(term) for group in groups for term in group})
+        named = await queries.named_objects(session, principal, terms, settings.search_language)
+        if named:
+            rest_has_lexemes = await queries.has_lexemes(
+                session, queries.rest_texts(groups, named), settings.search_language
+            )
     rows, ranked = await queries.find_rows(
         session,
         principal,
-        filters,
+        visible_filters,
         fields,
         language=settings.search_language,
         limit=limit + 1,
-        after=decode_cursor(cursor, sort) if cursor else None,
+        after=after,
         rank_window=settings.search_rank_window,
+        named=named,
+        rest_has_lexemes=rest_has_lexemes,
     )
     page = split_page(rows, limit, lambda row: (sort.value, row.sort_key, row[0].id))
     documents = [row[0] for row in page.items]
@@ -75,9 +93,41 @@ async def find_documents(
     return Found(documents=documents, hits=hits, next_cursor=page.next_cursor)
 
 
+async def _visible_filters(
+    session: AsyncSession, principal: Principal, filters: DocumentFilter
+) -> DocumentFilter | None:
+    """The filters with the tags, correspondents and types the principal may not see
+    taken out, as if they did not exist; None when nothing can match then (a required
+    tag, or every listed one, is not theirs to see)."""
+    if principal.is_admin:
+        return filters
+    tags = await queries.visible_ids(
+        session, principal, Tag, {*filters.tags_all, *filters.tags_any, *filters.tags_none}
+    )
+    correspondents = await queries.visible_ids(
+        session, principal, Correspondent, set(filters.correspondent)
+    )
+    types = await queries.visible_ids(session, principal, DocumentType, set(filters.document_type))
+    kept = replace(
+        filters,
+        tags_any=[tag for tag in filters.tags_any if tag in tags],
+        tags_none=[tag for tag in filters.tags_none if tag in tags],
+        correspondent=[item for item in filters.correspondent if item in correspondents],
+        document_type=[item for item in filters.document_type if item in types],
+    )
+    emptied = (
+        (filters.tags_any and not kept.tags_any)
+        or (filters.correspondent and not kept.correspondent)
+        or (filters.document_type and not kept.document_type)
+    )
+    if emptied or any(tag not in tags for tag in filters.tags_all):
+        return None
+    return kept
+
+
 async def refresh_search(session: AsyncSession, document_ids: Sequence[uuid.UUID]) -> None:
     """Recompute the search vectors of these documents (after any change to what they
-    index: title, text, notes, tags, correspondent, type, or one of those names)."""
+    index: title, file name, notes or text)."""
     if document_ids:
         await queries.refresh(session, document_ids, settings_of(session).search_language)
 
