@@ -163,7 +163,7 @@ async def test_addresses_are_shown_to_the_owner_and_admins_only(
     assert {event["client"] for event in readers} == {None}
     assert all(event["client"] for event in owners)
     assert all(event["client"] for event in admins)
-    assert [event["action"] for event in readers][0] == "document.downloaded"
+    assert readers[0]["action"] == "document.downloaded"
 
 
 async def test_events_recorded_by_field_name_leave_out_names_the_reader_may_not_see(
