@@ -149,7 +149,7 @@ async def seed(
 
 def _refresh_sql() -> str:
     """The product's index statement (paless_shared.search), for asyncpg."""
-    from paless_shared.search.queries import _REFRESH, SEARCH_CONTENT_CHARS
+    from paless_shared.search.queries.index import _REFRESH, SEARCH_CONTENT_CHARS
 
     sql = str(_REFRESH)
     return (

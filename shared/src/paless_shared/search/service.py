@@ -15,8 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from paless_shared.platform.pagination import split_page
 from paless_shared.platform.principal import Principal
 from paless_shared.platform.settings import SearchSettings
-from paless_shared.search import queries
+from paless_shared.search import terms
 from paless_shared.search.filters import DocumentFilter, Found, SearchHit, decode_cursor
+from paless_shared.search.queries import find as queries
+from paless_shared.search.queries import index, names
 from paless_shared.tables import Correspondent, DocumentType, Tag
 
 _SETTINGS_KEY = "paless.search"
@@ -51,15 +53,15 @@ async def find_documents(
     visible_filters = await _visible_filters(session, principal, filters)
     if visible_filters is None:
         return Found(documents=[])
-    named: dict[str, queries.NamedObjects] = {}
+    named: dict[str, terms.NamedObjects] = {}
     rest_has_lexemes: list[bool] = []
     if filters.q:
-        groups = queries.disjuncts(filters.q)
-        terms = sorted({queries.positive(term) for group in groups for term in group})
-        named = await queries.named_objects(session, principal, terms, settings.search_language)
+        groups = terms.disjuncts(filters.q)
+        words = sorted({terms.positive(term) for group in groups for term in group})
+        named = await names.named_objects(session, principal, words, settings.search_language)
         if named:
-            rest_has_lexemes = await queries.has_lexemes(
-                session, queries.rest_texts(groups, named), settings.search_language
+            rest_has_lexemes = await names.has_lexemes(
+                session, terms.rest_texts(groups, named), settings.search_language
             )
     rows, ranked = await queries.find_rows(
         session,
@@ -101,13 +103,13 @@ async def _visible_filters(
     tag, or every listed one, is not theirs to see)."""
     if principal.is_admin:
         return filters
-    tags = await queries.visible_ids(
+    tags = await names.visible_ids(
         session, principal, Tag, {*filters.tags_all, *filters.tags_any, *filters.tags_none}
     )
-    correspondents = await queries.visible_ids(
+    correspondents = await names.visible_ids(
         session, principal, Correspondent, set(filters.correspondent)
     )
-    types = await queries.visible_ids(session, principal, DocumentType, set(filters.document_type))
+    types = await names.visible_ids(session, principal, DocumentType, set(filters.document_type))
     kept = replace(
         filters,
         tags_any=[tag for tag in filters.tags_any if tag in tags],
@@ -129,7 +131,7 @@ async def refresh_search(session: AsyncSession, document_ids: Sequence[uuid.UUID
     """Recompute the search vectors of these documents (after any change to what they
     index: title, file name, notes or text)."""
     if document_ids:
-        await queries.refresh(session, document_ids, settings_of(session).search_language)
+        await index.refresh(session, document_ids, settings_of(session).search_language)
 
 
 async def reindex_batch(
@@ -138,6 +140,6 @@ async def reindex_batch(
     """Recompute the vectors of the next `batch` documents in id order (after changing
     PALESS_SEARCH_LANGUAGE); returns their ids, none when none are left. The caller
     commits each batch (`paless reindex`), so a long reindex holds no long lock."""
-    ids = await queries.document_ids_after(session, after, batch)
+    ids = await index.document_ids_after(session, after, batch)
     await refresh_search(session, ids)
     return ids

@@ -1,14 +1,6 @@
-"""Statements of search: filtering, ranking, snippets and keeping the index current.
-
-The search index is a stored `tsvector` per document (GIN-indexed) over the title
-(weight A), file name (B), its notes (C) and its text (D), so every web replica answers
-from the same index. Queries use web-search syntax (`websearch_to_tsquery`): "exact
-phrase", -excluded, or.
-
-The names of tags, correspondents and document types are not in the index: who may
-see them differs by reader. A word of `q` that names organising objects the reader may
-see also matches the documents carrying them (see `text_condition`); names the reader
-may not see match nothing.
+"""Statements that find documents: filters, full-text conditions, ranking and
+snippets. Queries use web-search syntax (`websearch_to_tsquery`): "exact phrase",
+-excluded, or.
 """
 
 from __future__ import annotations
@@ -17,32 +9,23 @@ import html
 import re
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Float,
     Select,
-    Text,
     and_,
     any_,
     case,
     cast,
-    column,
     exists,
-    false,
     func,
     literal,
-    or_,
     select,
     text,
     tuple_,
-    union,
-    union_all,
-    values,
 )
-from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
@@ -56,20 +39,19 @@ from paless_shared.search.filters import (
     Sort,
     condition_value,
 )
+from paless_shared.search.queries.index import regconfig
+from paless_shared.search.queries.names import text_condition
+from paless_shared.search.terms import NamedObjects
 from paless_shared.tables import (
-    Correspondent,
     CustomField,
     CustomFieldType,
     CustomFieldValue,
     Document,
-    DocumentType,
     Tag,
     document_tags,
 )
 
-# Characters of extracted text that go into the index and that snippets are cut from
-# (a tsvector is limited to 1 MB; 300,000 characters is about a hundred dense pages).
-SEARCH_CONTENT_CHARS = 300_000
+# Characters of text that snippets are cut from.
 SNIPPET_SOURCE_CHARS = 20_000
 SNIPPET_WINDOW = 1_200
 _QUERY_TERMS = re.compile(r'"([^"]*)"|(\S+)')
@@ -77,13 +59,6 @@ _QUERY_TERMS = re.compile(r'"([^"]*)"|(\S+)')
 _START, _STOP = "\x02", "\x03"
 # One fragment: ts_headline's multi-fragment mode costs several times more per document.
 _HEADLINE_OPTIONS = f"StartSel={_START}, StopSel={_STOP}, MaxWords=35, MinWords=15"
-
-
-def regconfig(language: str) -> Any:
-    return cast(literal(language), REGCONFIG)
-
-
-# --- query building ---
 
 
 def _tagged(tag_ids: Sequence[uuid.UUID]) -> ColumnElement[bool]:
@@ -100,169 +75,6 @@ def _tagged_visibly(principal: Principal) -> ColumnElement[bool]:
             condition, document_tags.c.tag_id.in_(select(Tag.id).where(can_view(Tag, principal)))
         )
     return exists().where(condition)
-
-
-# --- q: words, phrases, exclusions, `or` ---
-
-_TOKENS = re.compile(r'-?"[^"]*"?|\S+')
-_ORGANISERS: dict[str, Any] = {
-    "tag": Tag,
-    "correspondent": Correspondent,
-    "document_type": DocumentType,
-}
-
-
-def disjuncts(q: str) -> list[list[str]]:
-    """`q` as websearch_to_tsquery reads it: alternatives (split at `or`, which binds
-    loosest), each a list of terms that must all match; a term is a word or a quoted
-    phrase, with a leading `-` when excluded."""
-    groups: list[list[str]] = [[]]
-    for token in _TOKENS.findall(q):
-        if token.lower() == "or":
-            groups.append([])
-        else:
-            groups[-1].append(token)
-    return [group for group in groups if group]
-
-
-def positive(term: str) -> str:
-    """The term without its exclusion mark."""
-    return term[1:] if term.startswith("-") else term
-
-
-@dataclass(frozen=True)
-class NamedObjects:
-    """The organising objects (visible to the reader) whose names a term matches."""
-
-    tags: frozenset[uuid.UUID] = frozenset()
-    correspondents: frozenset[uuid.UUID] = frozenset()
-    document_types: frozenset[uuid.UUID] = frozenset()
-
-
-async def named_objects(
-    session: AsyncSession, principal: Principal, terms: Sequence[str], language: str
-) -> dict[str, NamedObjects]:
-    """For each term (without exclusion marks) that matches the name of a tag,
-    correspondent or document type the principal may see: those objects' ids. One
-    statement; the terms are matched as `q` matches text."""
-    if not terms:
-        return {}
-    config = regconfig(language)
-    wanted = values(column("term", Text), name="terms").data([(term,) for term in terms])
-    statements = [
-        select(wanted.c.term, literal(kind).label("kind"), model.id)
-        .select_from(wanted)
-        .join(
-            model,
-            func.to_tsvector(config, model.name).bool_op("@@")(
-                func.websearch_to_tsquery(config, wanted.c.term)
-            ),
-        )
-        .where(can_view(model, principal))
-        for kind, model in _ORGANISERS.items()
-    ]
-    found: dict[str, dict[str, set[uuid.UUID]]] = {}
-    for term, kind, object_id in await session.execute(union_all(*statements)):
-        found.setdefault(term, {name: set() for name in _ORGANISERS})[kind].add(object_id)
-    return {
-        term: NamedObjects(
-            tags=frozenset(ids["tag"]),
-            correspondents=frozenset(ids["correspondent"]),
-            document_types=frozenset(ids["document_type"]),
-        )
-        for term, ids in found.items()
-    }
-
-
-async def has_lexemes(session: AsyncSession, texts: Sequence[str], language: str) -> list[bool]:
-    """Whether each text makes a query that can match anything (not only stop words)."""
-    config = regconfig(language)
-    result = await session.execute(
-        select(*(func.numnode(func.websearch_to_tsquery(config, text)) > 0 for text in texts))
-    )
-    return list(result.one())
-
-
-def _carrying(objects: NamedObjects) -> Any:
-    """Ids of the documents that carry any of these objects (from their indexes)."""
-    parts: list[Any] = []
-    if objects.tags:
-        parts.append(
-            select(document_tags.c.document_id).where(
-                document_tags.c.tag_id.in_(sorted(objects.tags))
-            )
-        )
-    if objects.correspondents:
-        parts.append(
-            select(Document.id).where(Document.correspondent_id.in_(sorted(objects.correspondents)))
-        )
-    if objects.document_types:
-        parts.append(
-            select(Document.id).where(Document.document_type_id.in_(sorted(objects.document_types)))
-        )
-    return union(*parts) if len(parts) > 1 else parts[0]
-
-
-def rest_texts(groups: Sequence[Sequence[str]], named: Mapping[str, NamedObjects]) -> list[str]:
-    """Per alternative, the terms asked of the text alone: those that name no object,
-    and every excluded term (what it names is excluded apart)."""
-    return [
-        " ".join(term for term in group if term.startswith("-") or positive(term) not in named)
-        for group in groups
-    ]
-
-
-async def visible_ids(
-    session: AsyncSession, principal: Principal, model: Any, ids: set[uuid.UUID]
-) -> set[uuid.UUID]:
-    """Which of these tags, correspondents or document types the principal may see."""
-    if not ids:
-        return set()
-    result = await session.execute(
-        select(model.id).where(model.id.in_(ids), can_view(model, principal))
-    )
-    return set(result.scalars())
-
-
-def _matches(text: str, config: Any) -> ColumnElement[bool]:
-    return Document.search_vector.bool_op("@@")(func.websearch_to_tsquery(config, text))
-
-
-def text_condition(
-    q: str,
-    named: Mapping[str, NamedObjects],
-    rest_has_lexemes: Sequence[bool],
-    config: Any,
-) -> ColumnElement[bool]:
-    """What `q` asks of a document. Without names of objects in it, the index alone
-    answers (`search_vector @@ q`). Otherwise each alternative asks: the terms that
-    name no object, of the text; each term that names objects, of the text or of the
-    objects (`Document.id IN` the text's matches and the objects' documents, each from
-    its own index); an excluded term that names objects, of neither. `rest_has_lexemes`
-    says, for each alternative, whether its `rest_texts` can match anything (a rest of
-    stop words asks nothing)."""
-    if not named:
-        return _matches(q, config)
-    alternatives: list[ColumnElement[bool]] = []
-    groups = disjuncts(q)
-    for group, rest, rest_matches in zip(
-        groups, rest_texts(groups, named), rest_has_lexemes, strict=True
-    ):
-        conditions: list[ColumnElement[bool]] = []
-        if rest and rest_matches:
-            conditions.append(_matches(rest, config))
-        for term in group:
-            objects = named.get(positive(term))
-            if objects is None:
-                continue
-            if term.startswith("-"):
-                conditions.append(Document.id.not_in(_carrying(objects)))
-            else:
-                text_matches = select(Document.id).where(_matches(term, config))
-                conditions.append(Document.id.in_(union(text_matches, _carrying(objects))))
-        if conditions:
-            alternatives.append(and_(*conditions))
-    return or_(*alternatives) if alternatives else false()
 
 
 def _field_column(data_type: CustomFieldType) -> Any:
@@ -527,37 +339,3 @@ def _snippet_source(q: str) -> Any:
 
 def _mark(headline: str) -> str:
     return html.escape(headline).replace(_START, "<mark>").replace(_STOP, "</mark>")
-
-
-# --- keeping the index current ---
-
-_REFRESH = text(
-    """
-    UPDATE documents AS d SET search_vector =
-        setweight(to_tsvector(CAST(:language AS regconfig), d.title), 'A')
-        || setweight(to_tsvector(CAST(:language AS regconfig), d.original_filename), 'B')
-        || setweight(to_tsvector(CAST(:language AS regconfig), coalesce(
-            (SELECT string_agg(n.text, ' ') FROM notes n WHERE n.document_id = d.id), '')), 'C')
-        || setweight(to_tsvector(CAST(:language AS regconfig),
-            left(coalesce(d.content, ''), :limit)), 'D')
-    WHERE d.id = ANY(:ids)
-    """
-)
-
-
-async def refresh(session: AsyncSession, document_ids: Sequence[uuid.UUID], language: str) -> None:
-    """Recompute the search vectors of these documents."""
-    await session.execute(
-        _REFRESH,
-        {"language": language, "limit": SEARCH_CONTENT_CHARS, "ids": list(document_ids)},
-    )
-
-
-async def document_ids_after(
-    session: AsyncSession, after: uuid.UUID | None, limit: int
-) -> list[uuid.UUID]:
-    """Every document's id (trashed too), in id order, a batch at a time."""
-    statement = select(Document.id).order_by(Document.id).limit(limit)
-    if after is not None:
-        statement = statement.where(Document.id > after)
-    return list((await session.execute(statement)).scalars())
