@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from paless_shared.tables import Document, Grant, Permission
 from tests.conftest import upload
 from tests.pdfs import corrupt_pdf, encrypted_pdf, owner_only_encrypted_pdf, text_pdf
-from tests.web.stored import StoredDocuments
 from tests.web.support import object_keys
 
 # Every column a re-run must leave as it was (modified_at may be touched).
@@ -134,21 +132,11 @@ async def test_same_file_uploaded_by_two_owners_is_not_a_duplicate(
         assert document["duplicate_of"] is None
 
 
-async def copies(db, owner, count: int, *, added_minutes: int = 0) -> list[str]:
-    """`count` ready documents of `owner` with the same content, added a minute apart."""
-    stored = StoredDocuments(db)
-    start = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=added_minutes)
-    ids = [
-        await stored.add(owner, f"copy {n}", "same", added_at=start + timedelta(minutes=n))
-        for n in range(count)
-    ]
-    async with db() as session:
-        await session.execute(
-            update(Document)
-            .where(Document.id.in_([uuid.UUID(i) for i in ids]))
-            .values(sha256="ab" * 32)
-        )
-        await session.commit()
+async def copies(client: httpx.AsyncClient, owner, count: int, run_worker) -> list[str]:
+    """`count` uploads of the same file by `owner`, one after the other, ingested."""
+    content = text_pdf("the same contract")
+    ids = [await uploaded(client, owner, content) for _ in range(count)]
+    await run_worker()
     return ids
 
 
@@ -157,9 +145,9 @@ async def duplicate_of(client: httpx.AsyncClient, account, ids: list[str]) -> li
 
 
 async def test_purging_the_earliest_copy_makes_the_next_one_the_original(
-    client: httpx.AsyncClient, account, db
+    client: httpx.AsyncClient, account, run_worker
 ) -> None:
-    first, second, third = await copies(db, account, 3)
+    first, second, third = await copies(client, account, 3, run_worker)
     assert await duplicate_of(client, account, [second, third]) == [first, first]
 
     for path in (f"/api/v1/documents/{first}", f"/api/v1/trash/{first}"):
@@ -170,9 +158,9 @@ async def test_purging_the_earliest_copy_makes_the_next_one_the_original(
 
 
 async def test_a_trashed_copy_is_nobodys_original_and_is_again_once_restored(
-    client: httpx.AsyncClient, account, db
+    client: httpx.AsyncClient, account, run_worker
 ) -> None:
-    first, second, third = await copies(db, account, 3)
+    first, second, third = await copies(client, account, 3, run_worker)
 
     trashed = await client.delete(f"/api/v1/documents/{first}", headers=account.headers)
     assert trashed.status_code == 204
@@ -184,11 +172,11 @@ async def test_a_trashed_copy_is_nobodys_original_and_is_again_once_restored(
 
 
 async def test_a_copy_given_to_another_owner_leaves_both_owners_copies_right(
-    client: httpx.AsyncClient, make_account, db
+    client: httpx.AsyncClient, make_account, run_worker
 ) -> None:
     alice, bob = await make_account(), await make_account()
-    first, second, third = await copies(db, alice, 3)
-    (bobs,) = await copies(db, bob, 1, added_minutes=-10)  # earlier than all of alice's
+    (bobs,) = await copies(client, bob, 1, run_worker)  # earlier than all of alice's
+    first, second, third = await copies(client, alice, 3, run_worker)
 
     response = await client.put(
         f"/api/v1/documents/{first}/permissions",
@@ -206,10 +194,10 @@ async def test_a_copy_given_to_another_owner_leaves_both_owners_copies_right(
 
 
 async def test_a_copy_the_reader_may_not_see_is_not_pointed_at(
-    client: httpx.AsyncClient, make_account, db
+    client: httpx.AsyncClient, make_account, db, run_worker
 ) -> None:
     owner, reader = await make_account(), await make_account()
-    first, second, third = await copies(db, owner, 3)
+    first, second, third = await copies(client, owner, 3, run_worker)
     async with db() as session:
         for document_id in (second, third):
             session.add(
