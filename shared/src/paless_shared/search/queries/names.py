@@ -16,9 +16,12 @@ from sqlalchemy import (
     ColumnElement,
     Text,
     and_,
+    any_,
+    cast,
     column,
     false,
     func,
+    intersect,
     literal,
     or_,
     select,
@@ -26,6 +29,7 @@ from sqlalchemy import (
     union_all,
     values,
 )
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.access.conditions import can_view
@@ -121,6 +125,16 @@ def _matches(text: str, config: Any) -> ColumnElement[bool]:
     return Document.search_vector.bool_op("@@")(func.websearch_to_tsquery(config, text))
 
 
+def _id_array(found: Sequence[Any]) -> Any:
+    """The ids in every one of these sets, as one array computed once (an InitPlan):
+    the documents are then fetched by primary key and only their vectors read for the
+    other words. (As `IN (…)`, the planner may instead test every document's vector,
+    which reads them all.)"""
+    candidates = (intersect(*found) if len(found) > 1 else found[0]).subquery()
+    # Cast, so that ANY reads one array value rather than rows of a subquery.
+    return cast(select(func.array_agg(candidates.c.id)).scalar_subquery(), ARRAY(UUID))
+
+
 def text_condition(
     q: str,
     named: Mapping[str, NamedObjects],
@@ -128,12 +142,10 @@ def text_condition(
     config: Any,
 ) -> ColumnElement[bool]:
     """What `q` asks of a document. Without names of objects in it, the index alone
-    answers (`search_vector @@ q`). Otherwise each alternative asks: the terms that
-    name no object, of the text; each term that names objects, of the text or of the
-    objects (`Document.id IN` the text's matches and the objects' documents, each from
-    its own index); an excluded term that names objects, of neither. `rest_has_lexemes`
-    says, for each alternative, whether its `rest_texts` can match anything (a rest of
-    stop words asks nothing)."""
+    answers (`search_vector @@ q`). Otherwise each alternative asks: each term that
+    names objects, of the text or of the objects; the other terms, of the text; an
+    excluded term that names objects, of neither. `rest_has_lexemes` says, per
+    alternative, whether its `rest_texts` can match anything (stop words cannot)."""
     if not named:
         return _matches(q, config)
     alternatives: list[ColumnElement[bool]] = []
@@ -141,18 +153,23 @@ def text_condition(
     for group, rest, rest_matches in zip(
         groups, rest_texts(groups, named), rest_has_lexemes, strict=True
     ):
-        conditions: list[ColumnElement[bool]] = []
-        if rest and rest_matches:
-            conditions.append(_matches(rest, config))
+        found: list[Any] = []  # id sets the documents must all be in
+        excluded: list[ColumnElement[bool]] = []
         for term in group:
             objects = named.get(positive(term))
             if objects is None:
                 continue
             if term.startswith("-"):
-                conditions.append(Document.id.not_in(_carrying(objects)))
+                excluded.append(Document.id.not_in(_carrying(objects)))
             else:
                 text_matches = select(Document.id).where(_matches(term, config))
-                conditions.append(Document.id.in_(union(text_matches, _carrying(objects))))
+                found.append(union(text_matches, _carrying(objects)))
+        conditions: list[ColumnElement[bool]] = []
+        if found:
+            conditions.append(Document.id == any_(_id_array(found)))
+        if rest and rest_matches:
+            conditions.append(_matches(rest, config))
+        conditions.extend(excluded)
         if conditions:
             alternatives.append(and_(*conditions))
     return or_(*alternatives) if alternatives else false()
