@@ -130,7 +130,8 @@ def _id_array(found: Sequence[Any]) -> Any:
     the documents are then fetched by primary key and only their vectors read for the
     other words. (As `IN (…)`, the planner may instead test every document's vector,
     which reads them all.)"""
-    candidates = (intersect(*found) if len(found) > 1 else found[0]).subquery()
+    all_of: Any = intersect  # typed loosely: mypy 2.4 crashes inferring its overloads
+    candidates = (all_of(*found) if len(found) > 1 else found[0]).subquery()
     # Cast, so that ANY reads one array value rather than rows of a subquery.
     return cast(select(func.array_agg(candidates.c.id)).scalar_subquery(), ARRAY(UUID))
 
