@@ -54,6 +54,7 @@ SYLLABLES = [
 ]  # fmt: skip
 COMMON_WORD = "invoice"  # rank 1 of the vocabulary: in nearly every document
 RARE_WORD_RANK = 15_000
+NAMED_CORRESPONDENT = "sender-3"  # on about 2.8% of the documents
 
 
 def vocabulary(size: int, rng: random.Random) -> list[str]:
@@ -149,7 +150,7 @@ async def seed(
 
 def _refresh_sql() -> str:
     """The product's index statement (paless_shared.search), for asyncpg."""
-    from paless_shared.search.queries import _REFRESH, SEARCH_CONTENT_CHARS
+    from paless_shared.search.queries.index import _REFRESH, SEARCH_CONTENT_CHARS
 
     sql = str(_REFRESH)
     return (
@@ -250,6 +251,8 @@ async def measure(base_url: str, password: str, requests: int, tag: uuid.UUID, r
             "q_common_word": {"q": COMMON_WORD},
             "q_rare_word": {"q": rare},
             "q_and_filter": {"q": COMMON_WORD, "tags_all": str(tag)},
+            # A word of the text and a correspondent's name, matched at query time.
+            "q_word_and_name": {"q": f"{COMMON_WORD} {NAMED_CORRESPONDENT}"},
         }
         results: dict[str, Any] = {}
         for name, params in cases.items():
@@ -296,6 +299,7 @@ async def explain(database_url: str, owner: uuid.UUID, tag: uuid.UUID, rare: str
         "q_common_word": DocumentFilter(q=COMMON_WORD),
         "q_rare_word": DocumentFilter(q=rare),
         "q_and_filter": DocumentFilter(q=COMMON_WORD, tags_all=[tag]),
+        "q_word_and_name": DocumentFilter(q=f"{COMMON_WORD} {NAMED_CORRESPONDENT}"),
     }
     try:
         sessions = create_sessionmaker(engine, info=session_info(SearchSettings()))
@@ -303,8 +307,11 @@ async def explain(database_url: str, owner: uuid.UUID, tag: uuid.UUID, rare: str
             async with sessions() as session:
                 captured.clear()
                 await find_documents(session, Principal(owner), filters, limit=50)
+                # The statement that finds the page (lookups of names and ids come first).
                 statement, parameters = next(
-                    (sql, params) for sql, params in captured if sql.lstrip().startswith("SELECT")
+                    (sql, params)
+                    for sql, params in captured
+                    if sql.lstrip().startswith("SELECT") and "sort_key" in sql
                 )
                 async with engine.connect() as connection:
                     raw = await connection.get_raw_connection()

@@ -418,12 +418,13 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/trash/{document_id}/restore"): Case(
         can_change(200), ids={"document_id": "trashed"}
     ),
+    # Moving to the trash and back takes change; deleting for good, the owner.
     ("DELETE", "/api/v1/trash/{document_id}"): Case(
-        can_change(204), ids={"document_id": "trashed"}
+        owner_or_admin(204), ids={"document_id": "trashed"}
     ),
-    # Tasks and direct uploads are the account's own, not shared by grants on the
-    # document: an admin sees every task, but completes only their own uploads.
-    ("GET", "/api/v1/tasks/{task_id}"): Case(own_only(200) | {"admin": 200}),
+    # A document's task is seen by whoever may see the document now.
+    ("GET", "/api/v1/tasks/{task_id}"): Case(can_view()),
+    # Direct uploads are the account's own: even an admin completes only their own.
     ("POST", "/api/v1/uploads/{upload_id}/complete"): Case(
         own_only(202), prepare=put_upload_object
     ),
@@ -444,8 +445,9 @@ CASES: dict[tuple[str, str], Case] = {
 for _kind, _singular in ORGANISERS.items():
     _path = f"/api/v1/{_kind}/{{{_singular}_id}}"
     CASES[("GET", _path)] = Case(can_view())
-    CASES[("PATCH", _path)] = Case(can_change(200), json=new_name(_singular))
-    CASES[("DELETE", _path)] = Case(can_change(204))
+    # Renaming or deleting changes the object for everyone using it: owner or admin.
+    CASES[("PATCH", _path)] = Case(owner_or_admin(200), json=new_name(_singular))
+    CASES[("DELETE", _path)] = Case(owner_or_admin(204))
     CASES[("GET", f"{_path}/permissions")] = Case(can_view())
     CASES[("PUT", f"{_path}/permissions")] = Case(owner_or_admin(200), json=World.permissions)
 # Saved views are granted like the organising objects.
@@ -612,6 +614,96 @@ async def test_bulk_edit_by_a_changer_applies(client: httpx.AsyncClient, world: 
 
     assert response.status_code == 200, response.text
     assert response.json() == {"changed": 1}
+
+
+@pytest.mark.parametrize(
+    ("kind", "singular", "change"),
+    [
+        ("tags", "tag", {"color": "#123456"}),
+        ("correspondents", "correspondent", {"match": "acme"}),
+        ("document_types", "document_type", {"match": "receipt"}),
+        ("custom_fields", "custom_field", {"extra_data": {}}),
+    ],
+)
+async def test_a_change_grant_edits_an_organising_object_but_does_not_rename_it(
+    client: httpx.AsyncClient, world: World, kind: str, singular: str, change: dict[str, Any]
+) -> None:
+    url = f"/api/v1/{kind}/{world.ids[singular]}"
+    changer = world.headers("changer")
+
+    edited = await client.patch(url, headers=changer, json=change)
+    same_name = await client.patch(url, headers=changer, json={"name": edited.json()["name"]})
+    renamed = await client.patch(url, headers=changer, json={"name": "mine now"})
+    deleted = await client.delete(url, headers=changer)
+
+    assert edited.status_code == 200, edited.text
+    assert same_name.status_code == 200, same_name.text
+    assert renamed.status_code == 403
+    assert deleted.status_code == 403
+    assert (await client.get(url, headers=world.headers("owner"))).json()["name"] != "mine now"
+
+
+async def test_emptying_the_trash_purges_only_the_callers_own_documents(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    emptied = await client.delete("/api/v1/trash", headers=world.headers("changer"))
+    listed = await client.get("/api/v1/trash", headers=world.headers("owner"))
+
+    assert emptied.status_code == 200, emptied.text
+    assert emptied.json() == {"purged": 0}
+    assert [item["id"] for item in listed.json()["items"]] == [str(world.ids["trashed"])]
+
+
+@pytest.mark.parametrize(
+    ("kind", "singular", "clashing"),
+    [
+        ("tags", "tag", lambda heir: Tag(owner_id=heir, name="invoices")),
+        ("correspondents", "correspondent", lambda heir: Correspondent(owner_id=heir, name="acme")),
+        (
+            "document_types",
+            "document_type",
+            lambda heir: DocumentType(owner_id=heir, name="receipt"),
+        ),
+        (
+            "custom_fields",
+            "custom_field",
+            lambda heir: CustomField(
+                owner_id=heir, name="amount", data_type=CustomFieldType.string
+            ),
+        ),
+        ("documents", "document", None),
+    ],
+)
+async def test_giving_an_object_to_someone_who_has_one_of_the_same_name_is_a_409(
+    client: httpx.AsyncClient,
+    world: World,
+    kind: str,
+    singular: str,
+    clashing: Callable[[uuid.UUID], Any] | None,
+) -> None:
+    heir = world.ids["stranger"]
+    async with world.db() as session:
+        if clashing is not None:
+            session.add(clashing(heir))
+        else:  # documents clash on their archive serial number
+            session.add(_document(uuid.uuid4(), heir, "heirs", archive_serial_number=7))
+            await session.execute(
+                text("UPDATE documents SET archive_serial_number = 7 WHERE id = :id"),
+                {"id": world.ids["document"]},
+            )
+        await session.commit()
+    before = await fingerprint(world)
+
+    response = await client.put(
+        f"/api/v1/{kind}/{world.ids[singular]}/permissions",
+        headers=world.headers("owner"),
+        json={**world.permissions(), "owner": str(heir)},
+    )
+
+    assert response.status_code == 409, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "new owner already has" in response.json()["detail"]
+    assert await fingerprint(world) == before
 
 
 async def add_private_tag_and_field(world: World) -> tuple[uuid.UUID, uuid.UUID]:

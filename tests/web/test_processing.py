@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from paless_shared.tables import Document
+from paless_shared.tables import Document, Grant, Permission
 from tests.conftest import upload
 from tests.pdfs import corrupt_pdf, encrypted_pdf, owner_only_encrypted_pdf, text_pdf
 from tests.web.support import object_keys
@@ -130,6 +130,88 @@ async def test_same_file_uploaded_by_two_owners_is_not_a_duplicate(
         document = await fetched(client, account, document_id)
         assert document["status"] == "ready"
         assert document["duplicate_of"] is None
+
+
+async def copies(client: httpx.AsyncClient, owner, count: int, run_worker) -> list[str]:
+    """`count` uploads of the same file by `owner`, one after the other, ingested."""
+    content = text_pdf("the same contract")
+    ids = [await uploaded(client, owner, content) for _ in range(count)]
+    await run_worker()
+    return ids
+
+
+async def duplicate_of(client: httpx.AsyncClient, account, ids: list[str]) -> list[str | None]:
+    return [(await fetched(client, account, i))["duplicate_of"] for i in ids]
+
+
+async def test_purging_the_earliest_copy_makes_the_next_one_the_original(
+    client: httpx.AsyncClient, account, run_worker
+) -> None:
+    first, second, third = await copies(client, account, 3, run_worker)
+    assert await duplicate_of(client, account, [second, third]) == [first, first]
+
+    for path in (f"/api/v1/documents/{first}", f"/api/v1/trash/{first}"):
+        response = await client.delete(path, headers=account.headers)
+        assert response.status_code == 204, response.text
+
+    assert await duplicate_of(client, account, [second, third]) == [None, second]
+
+
+async def test_a_trashed_copy_is_nobodys_original_and_is_again_once_restored(
+    client: httpx.AsyncClient, account, run_worker
+) -> None:
+    first, second, third = await copies(client, account, 3, run_worker)
+
+    trashed = await client.delete(f"/api/v1/documents/{first}", headers=account.headers)
+    assert trashed.status_code == 204
+    assert await duplicate_of(client, account, [second, third]) == [None, second]
+
+    restored = await client.post(f"/api/v1/trash/{first}/restore", headers=account.headers)
+    assert restored.status_code == 200
+    assert await duplicate_of(client, account, [first, second, third]) == [None, first, first]
+
+
+async def test_a_copy_given_to_another_owner_leaves_both_owners_copies_right(
+    client: httpx.AsyncClient, make_account, run_worker
+) -> None:
+    alice, bob = await make_account(), await make_account()
+    (bobs,) = await copies(client, bob, 1, run_worker)  # earlier than all of alice's
+    first, second, third = await copies(client, alice, 3, run_worker)
+
+    response = await client.put(
+        f"/api/v1/documents/{first}/permissions",
+        headers=alice.headers,
+        json={
+            "owner": str(bob.id),
+            "view": {"users": [], "groups": []},
+            "change": {"users": [], "groups": []},
+        },
+    )
+
+    assert response.status_code == 200, response.text
+    assert await duplicate_of(client, alice, [second, third]) == [None, second]
+    assert await duplicate_of(client, bob, [bobs, first]) == [None, bobs]
+
+
+async def test_a_copy_the_reader_may_not_see_is_not_pointed_at(
+    client: httpx.AsyncClient, make_account, db, run_worker
+) -> None:
+    owner, reader = await make_account(), await make_account()
+    first, second, third = await copies(client, owner, 3, run_worker)
+    async with db() as session:
+        for document_id in (second, third):
+            session.add(
+                Grant(
+                    object_type="document",
+                    object_id=uuid.UUID(document_id),
+                    user_id=reader.id,
+                    permission=Permission.view,
+                )
+            )
+        await session.commit()
+
+    assert await duplicate_of(client, reader, [second, third]) == [None, second]
+    assert await duplicate_of(client, owner, [second, third]) == [first, first]
 
 
 async def test_running_ingest_again_changes_nothing_and_keeps_one_thumbnail(

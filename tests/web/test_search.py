@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import insert
 
 from paless_shared.tables import (
     Correspondent,
@@ -22,6 +23,8 @@ from paless_shared.tables import (
     CustomFieldType,
     DocumentStatus,
     DocumentType,
+    Grant,
+    Permission,
     Tag,
 )
 from tests.conftest import Account
@@ -285,6 +288,118 @@ async def test_q_matches_tag_correspondent_and_type_names(
         "d2",
         "d5",
     ]
+
+
+# What a reader may see: names and ids of objects not granted to them -------------------
+
+
+@pytest.fixture
+async def reader(make_account: Any, corpus: Corpus, db: Any) -> Account:
+    """A user granted view on d1-d5 (not the trashed one) and on the tag `red`, the
+    correspondent `globex` and the type `letter` only: `green`, `blue`, `acme` and
+    `bill` are the owner's alone."""
+    reader: Account = await make_account()
+    granted = [("document", document_id) for document_id in corpus.docs.values()] + [
+        ("tag", corpus.tags["red"]),
+        ("correspondent", corpus.correspondents["globex"]),
+        ("document_type", corpus.types["letter"]),
+    ]
+    async with db() as session:
+        await session.execute(
+            insert(Grant),
+            [
+                {
+                    "object_type": kind,
+                    "object_id": uuid.UUID(object_id),
+                    "user_id": reader.id,
+                    "permission": Permission.view,
+                }
+                for kind, object_id in granted
+            ],
+        )
+        await session.commit()
+    return reader
+
+
+async def test_q_finds_documents_only_by_names_the_reader_may_see(
+    client: httpx.AsyncClient, corpus: Corpus, reader: Account
+) -> None:
+    async def found(q: str) -> list[str]:
+        return sorted(corpus.names(await found_ids(client, reader, q=q)))
+
+    # Hidden names find nothing: which documents carry them is not revealed.
+    assert await found("acme") == []
+    assert await found("green") == []
+    assert await found("bill") == []
+    # Granted names find the documents carrying them, as they do for the owner.
+    assert await found("globex") == ["d2", "d5"]
+    assert await found("red") == ["d1", "d2"]
+    assert await found("letter") == ["d2", "d5"]
+
+
+# (q, what the owner finds): words of the text and names of objects in one query.
+MIXED = {
+    "electricity acme": ["d1"],
+    "electricity -acme": ["d2", "d4"],
+    "water -acme": ["d5"],
+    "water or acme": ["d1", "d3", "d5"],
+    "electricity green": ["d1"],
+    '"usage for" bill': ["d1", "d3"],
+    "acme letter": [],
+    "acme or letter": ["d1", "d2", "d3", "d5"],
+}
+
+
+async def test_q_combines_words_of_the_text_with_names_of_objects(
+    client: httpx.AsyncClient, corpus: Corpus
+) -> None:
+    found = {q: sorted(corpus.names(await found_ids(client, corpus.owner, q=q))) for q in MIXED}
+
+    assert found == MIXED
+
+
+async def test_answers_leave_out_correspondents_and_types_the_reader_may_not_see(
+    client: httpx.AsyncClient, corpus: Corpus, reader: Account
+) -> None:
+    listed = {item["id"]: item for item in (await search(client, reader, limit=50))["items"]}
+    one = (
+        await client.get(f"/api/v1/documents/{corpus.docs['d1']}", headers=reader.headers)
+    ).json()
+
+    d1, d2 = listed[corpus.docs["d1"]], listed[corpus.docs["d2"]]
+    assert (d1["correspondent"], d1["document_type"]) == (None, None)  # acme, bill
+    assert (one["correspondent"], one["document_type"]) == (None, None)
+    assert d1["tags"] == [corpus.tags["red"]]
+    assert (d2["correspondent"], d2["document_type"]) == (
+        corpus.correspondents["globex"],
+        corpus.types["letter"],
+    )
+
+
+# (filter parameters, what the reader finds): hidden objects count as absent.
+HIDDEN_FILTERS: dict[str, tuple[Callable[[Corpus], dict[str, Any]], set[str]]] = {
+    "tags_all-hidden": (lambda c: {"tags_all": [c.tags["green"]]}, set()),
+    "tags_any-hidden": (lambda c: {"tags_any": [c.tags["green"]]}, set()),
+    "tags_any-mixed": (lambda c: {"tags_any": [c.tags["green"], c.tags["red"]]}, {"d1", "d2"}),
+    "tags_none-hidden": (
+        lambda c: {"tags_none": [c.tags["green"]]},
+        {"d1", "d2", "d3", "d4", "d5"},
+    ),
+    "is_tagged-false": (lambda c: {"is_tagged": "false"}, {"d3", "d4", "d5"}),
+    "correspondent-hidden": (lambda c: {"correspondent": [c.correspondents["acme"]]}, set()),
+    "document_type-hidden": (lambda c: {"document_type": [c.types["bill"]]}, set()),
+}
+
+
+@pytest.mark.parametrize("case", list(HIDDEN_FILTERS))
+async def test_filters_on_objects_the_reader_may_not_see_match_as_if_they_were_absent(
+    client: httpx.AsyncClient, corpus: Corpus, reader: Account, case: str
+) -> None:
+    params, expected = HIDDEN_FILTERS[case]
+
+    found = await found_ids(client, reader, **params(corpus))
+
+    assert set(corpus.names(found)) == expected
 
 
 # Search syntax --------------------------------------------------------------------------

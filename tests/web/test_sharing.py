@@ -13,10 +13,10 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import insert, update
+from sqlalchemy import delete, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from paless_shared.tables import Grant, Permission, ShareLink
+from paless_shared.tables import Grant, Permission, ShareLink, User
 from tests.conftest import Account
 from tests.pdfs import text_pdf
 from tests.web.stored import StoredDocuments, running_app
@@ -221,6 +221,99 @@ async def test_a_viewer_may_share_and_revoke_their_own_link_but_not_the_owners(
     assert own.status_code == 204
     assert_problem(others, 403)
     assert (await open_link(client, owners_link)).status_code == 307
+
+
+async def take_access_away(
+    how: str,
+    client: httpx.AsyncClient,
+    db: async_sessionmaker[AsyncSession],
+    owner: Account,
+    viewer: Account,
+    document_id: str,
+) -> None:
+    if how == "grant revoked":
+        response = await client.put(
+            f"/api/v1/documents/{document_id}/permissions",
+            headers=owner.headers,
+            json={
+                "owner": str(owner.id),
+                "view": {"users": [], "groups": []},
+                "change": {"users": [], "groups": []},
+            },
+        )
+        assert response.status_code == 200, response.text
+        return
+    async with db() as session:
+        if how == "user deactivated":
+            await session.execute(update(User).where(User.id == viewer.id).values(is_active=False))
+        else:
+            await session.execute(delete(User).where(User.id == viewer.id))
+        await session.commit()
+
+
+@pytest.mark.parametrize("how", ["grant revoked", "user deactivated", "user deleted"])
+async def test_a_link_works_only_while_its_creator_may_view_the_document(
+    client: httpx.AsyncClient,
+    owner: Account,
+    make_account: Any,
+    original: tuple[str, bytes],
+    db: async_sessionmaker[AsyncSession],
+    how: str,
+) -> None:
+    document_id, _ = original
+    viewer = await make_account()
+    await grant(db, document_id, viewer, Permission.view)
+    viewers_link = await share(client, viewer, document_id)
+    owners_link = await share(client, owner, document_id)
+    assert (await open_link(client, viewers_link)).status_code == 307
+
+    await take_access_away(how, client, db, owner, viewer, document_id)
+
+    assert_problem(await open_link(client, viewers_link), 404)
+    assert (await open_link(client, owners_link)).status_code == 307
+
+
+async def test_a_link_made_by_an_admin_works_while_the_admin_is_active(
+    client: httpx.AsyncClient,
+    make_account: Any,
+    original: tuple[str, bytes],
+    db: async_sessionmaker[AsyncSession],
+) -> None:
+    document_id, _ = original
+    admin = await make_account(admin=True)
+    link = await share(client, admin, document_id)
+    assert (await open_link(client, link)).status_code == 307
+
+    async with db() as session:
+        await session.execute(update(User).where(User.id == admin.id).values(is_active=False))
+        await session.commit()
+
+    assert_problem(await open_link(client, link), 404)
+
+
+async def test_a_viewer_lists_only_their_own_links_the_owner_and_a_changer_all(
+    client: httpx.AsyncClient,
+    owner: Account,
+    make_account: Any,
+    original: tuple[str, bytes],
+    db: async_sessionmaker[AsyncSession],
+) -> None:
+    document_id, _ = original
+    viewer, changer = await make_account(), await make_account()
+    await grant(db, document_id, viewer, Permission.view)
+    await grant(db, document_id, changer, Permission.change)
+    owners = await share(client, owner, document_id)
+    viewers = await share(client, viewer, document_id)
+    path = f"/api/v1/documents/{document_id}/share_links"
+
+    async def listed(account: Account) -> set[str]:
+        response = await client.get(path, headers=account.headers)
+        assert response.status_code == 200, response.text
+        return {item["slug"] for item in response.json()["items"]}
+
+    assert await listed(viewer) == {viewers["slug"]}
+    assert await listed(owner) == {owners["slug"], viewers["slug"]}
+    assert await listed(changer) == {owners["slug"], viewers["slug"]}
 
 
 async def test_a_stranger_can_neither_share_nor_list_nor_revoke(

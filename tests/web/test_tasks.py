@@ -16,6 +16,7 @@ from paless_shared.platform import jobs
 from paless_shared.tables import Task
 from tests.conftest import Account, upload
 from tests.pdfs import corrupt_pdf, text_pdf
+from tests.web.stored import StoredDocuments
 from tests.web.support import assert_problem
 
 
@@ -297,3 +298,49 @@ async def test_an_ingest_job_sent_without_a_task_row_gets_one_owned_by_its_docum
     assert task["attempts"] == 1
     assert task["result"]["document"] == "ready"
     assert await list_tasks(client, other) == []
+
+
+async def test_a_documents_tasks_follow_who_may_see_the_document_now(
+    client: httpx.AsyncClient, make_account: Any, db: Any
+) -> None:
+    owner, changer, heir = await make_account(), await make_account(), await make_account()
+    document_id = await StoredDocuments(db).add(owner, "Scan")
+    permissions = f"/api/v1/documents/{document_id}/permissions"
+    granted = await client.put(
+        permissions,
+        headers=owner.headers,
+        json={
+            "owner": str(owner.id),
+            "view": {"users": [], "groups": []},
+            "change": {"users": [str(changer.id)], "groups": []},
+        },
+    )
+    assert granted.status_code == 200, granted.text
+
+    # Someone granted change reprocesses: the API tells them to follow the task.
+    reprocessed = await client.post(
+        f"/api/v1/documents/{document_id}/reprocess", headers=changer.headers
+    )
+    assert reprocessed.status_code == 202, reprocessed.text
+    task = await only_task(client, changer, document_id)
+    assert (
+        await client.get(f"/api/v1/tasks/{task['id']}", headers=changer.headers)
+    ).status_code == 200
+    assert ids(await list_tasks(client, owner)) == {task["id"]}
+
+    # The document changes hands, with no grant left for its former owner.
+    transferred = await client.put(
+        permissions,
+        headers=owner.headers,
+        json={
+            "owner": str(heir.id),
+            "view": {"users": [], "groups": []},
+            "change": {"users": [], "groups": []},
+        },
+    )
+    assert transferred.status_code == 200, transferred.text
+
+    assert_problem(await client.get(f"/api/v1/tasks/{task['id']}", headers=owner.headers), 404)
+    assert await list_tasks(client, owner) == []
+    assert await list_tasks(client, changer) == []
+    assert ids(await list_tasks(client, heir, document_id=document_id)) == {task["id"]}

@@ -123,7 +123,8 @@ async def test_a_ready_document_is_reprocessed_to_ready_with_the_same_content_an
     assert after.status == DocumentStatus.ready, after.failure_reason
     assert after.sha256 == before.sha256
     assert after.content == before.content == "Same again"
-    assert after.duplicate_of_id is None  # not a duplicate of itself
+    answered = await client.get(f"/api/v1/documents/{document_id}", headers=account.headers)
+    assert answered.json()["duplicate_of"] is None  # not a duplicate of itself
     assert after.ingest_attempts == 1
     assert await stored(storage, document_id) == files_of(document_id)
     tasks = await task_rows(db, document_id=uuid.UUID(document_id))

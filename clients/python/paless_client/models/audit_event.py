@@ -27,8 +27,9 @@ class AuditEvent:
         object_type (None | str):
         object_id (None | UUID):
         document_id (None | UUID):
-        details (AuditEventDetails): For updates: {"changes": {"field": [old, new]}}.
-        client (None | str): The caller's address.
+        details (AuditEventDetails): For updates: {"changes": {"field": [old, new]}}; custom fields as {"custom_fields":
+            [{field id: {"name", "value"}}, …]}.
+        client (None | str): The caller's address (in a document's history: only for its owner and admins).
     """
 
     id: UUID

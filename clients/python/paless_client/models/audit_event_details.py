@@ -11,7 +11,10 @@ T = TypeVar("T", bound="AuditEventDetails")
 
 @_attrs_define
 class AuditEventDetails:
-    """For updates: {"changes": {"field": [old, new]}}."""
+    """For updates: {"changes": {"field": [old, new]}}; custom fields as {"custom_fields": [{field id: {"name", "value"}},
+    …]}.
+
+    """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

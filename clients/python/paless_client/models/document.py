@@ -34,8 +34,6 @@ class Document:
         page_count (int | None):
         status (DocumentStatus):
         failure_reason (None | str): Why processing failed, for a person.
-        duplicate_of (None | UUID): The earliest other document of the same owner with identical content. Duplicates are
-            kept, never dropped: this only points them out.
         has_thumbnail (bool):
         created_at (datetime.datetime): The document's own date (from the PDF if set).
         added_at (datetime.datetime): When paless received the document.
@@ -43,10 +41,13 @@ class Document:
         deleted_at (datetime.datetime | None): When it was moved to the trash.
         content (None | str): Extracted text; pages separated by form feeds.
         pdf_metadata (DocumentPdfMetadataType0 | None): Title, author… read from the PDF.
-        correspondent (None | Unset | UUID):
-        document_type (None | Unset | UUID):
+        duplicate_of (None | Unset | UUID): The earliest document of the same owner with identical content added before
+            this one, not in the trash, among those you may see; null for the earliest. Duplicates are kept, never dropped:
+            this only points them out.
+        correspondent (None | Unset | UUID): null also when it is one you may not see.
+        document_type (None | Unset | UUID): null also when it is one you may not see.
         archive_serial_number (int | None | Unset):
-        tags (list[UUID] | Unset): Tag ids, by tag name.
+        tags (list[UUID] | Unset): Ids of the tags you may see, by tag name.
         custom_fields (list[CustomFieldValue] | Unset):
         search (None | SearchHit | Unset): Present on search results (`q` or `title_like`).
         notes (list[Note] | Unset):
@@ -61,7 +62,6 @@ class Document:
     page_count: int | None
     status: DocumentStatus
     failure_reason: None | str
-    duplicate_of: None | UUID
     has_thumbnail: bool
     created_at: datetime.datetime
     added_at: datetime.datetime
@@ -69,6 +69,7 @@ class Document:
     deleted_at: datetime.datetime | None
     content: None | str
     pdf_metadata: DocumentPdfMetadataType0 | None
+    duplicate_of: None | Unset | UUID = UNSET
     correspondent: None | Unset | UUID = UNSET
     document_type: None | Unset | UUID = UNSET
     archive_serial_number: int | None | Unset = UNSET
@@ -103,12 +104,6 @@ class Document:
         failure_reason: None | str
         failure_reason = self.failure_reason
 
-        duplicate_of: None | str
-        if isinstance(self.duplicate_of, UUID):
-            duplicate_of = str(self.duplicate_of)
-        else:
-            duplicate_of = self.duplicate_of
-
         has_thumbnail = self.has_thumbnail
 
         created_at = self.created_at.isoformat()
@@ -131,6 +126,14 @@ class Document:
             pdf_metadata = self.pdf_metadata.to_dict()
         else:
             pdf_metadata = self.pdf_metadata
+
+        duplicate_of: None | str | Unset
+        if isinstance(self.duplicate_of, Unset):
+            duplicate_of = UNSET
+        elif isinstance(self.duplicate_of, UUID):
+            duplicate_of = str(self.duplicate_of)
+        else:
+            duplicate_of = self.duplicate_of
 
         correspondent: None | str | Unset
         if isinstance(self.correspondent, Unset):
@@ -196,7 +199,6 @@ class Document:
                 "page_count": page_count,
                 "status": status,
                 "failure_reason": failure_reason,
-                "duplicate_of": duplicate_of,
                 "has_thumbnail": has_thumbnail,
                 "created_at": created_at,
                 "added_at": added_at,
@@ -206,6 +208,8 @@ class Document:
                 "pdf_metadata": pdf_metadata,
             }
         )
+        if duplicate_of is not UNSET:
+            field_dict["duplicate_of"] = duplicate_of
         if correspondent is not UNSET:
             field_dict["correspondent"] = correspondent
         if document_type is not UNSET:
@@ -264,21 +268,6 @@ class Document:
 
         failure_reason = _parse_failure_reason(d.pop("failure_reason"))
 
-        def _parse_duplicate_of(data: object) -> None | UUID:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                duplicate_of_type_0 = UUID(data)
-
-                return duplicate_of_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | UUID, data)
-
-        duplicate_of = _parse_duplicate_of(d.pop("duplicate_of"))
-
         has_thumbnail = d.pop("has_thumbnail")
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
@@ -323,6 +312,23 @@ class Document:
             return cast(DocumentPdfMetadataType0 | None, data)
 
         pdf_metadata = _parse_pdf_metadata(d.pop("pdf_metadata"))
+
+        def _parse_duplicate_of(data: object) -> None | Unset | UUID:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                duplicate_of_type_0 = UUID(data)
+
+                return duplicate_of_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UUID, data)
+
+        duplicate_of = _parse_duplicate_of(d.pop("duplicate_of", UNSET))
 
         def _parse_correspondent(data: object) -> None | Unset | UUID:
             if data is None:
@@ -421,7 +427,6 @@ class Document:
             page_count=page_count,
             status=status,
             failure_reason=failure_reason,
-            duplicate_of=duplicate_of,
             has_thumbnail=has_thumbnail,
             created_at=created_at,
             added_at=added_at,
@@ -429,6 +434,7 @@ class Document:
             deleted_at=deleted_at,
             content=content,
             pdf_metadata=pdf_metadata,
+            duplicate_of=duplicate_of,
             correspondent=correspondent,
             document_type=document_type,
             archive_serial_number=archive_serial_number,

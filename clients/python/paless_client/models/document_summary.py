@@ -32,17 +32,18 @@ class DocumentSummary:
         page_count (int | None):
         status (DocumentStatus):
         failure_reason (None | str): Why processing failed, for a person.
-        duplicate_of (None | UUID): The earliest other document of the same owner with identical content. Duplicates are
-            kept, never dropped: this only points them out.
         has_thumbnail (bool):
         created_at (datetime.datetime): The document's own date (from the PDF if set).
         added_at (datetime.datetime): When paless received the document.
         modified_at (datetime.datetime):
         deleted_at (datetime.datetime | None): When it was moved to the trash.
-        correspondent (None | Unset | UUID):
-        document_type (None | Unset | UUID):
+        duplicate_of (None | Unset | UUID): The earliest document of the same owner with identical content added before
+            this one, not in the trash, among those you may see; null for the earliest. Duplicates are kept, never dropped:
+            this only points them out.
+        correspondent (None | Unset | UUID): null also when it is one you may not see.
+        document_type (None | Unset | UUID): null also when it is one you may not see.
         archive_serial_number (int | None | Unset):
-        tags (list[UUID] | Unset): Tag ids, by tag name.
+        tags (list[UUID] | Unset): Ids of the tags you may see, by tag name.
         custom_fields (list[CustomFieldValue] | Unset):
         search (None | SearchHit | Unset): Present on search results (`q` or `title_like`).
     """
@@ -56,12 +57,12 @@ class DocumentSummary:
     page_count: int | None
     status: DocumentStatus
     failure_reason: None | str
-    duplicate_of: None | UUID
     has_thumbnail: bool
     created_at: datetime.datetime
     added_at: datetime.datetime
     modified_at: datetime.datetime
     deleted_at: datetime.datetime | None
+    duplicate_of: None | Unset | UUID = UNSET
     correspondent: None | Unset | UUID = UNSET
     document_type: None | Unset | UUID = UNSET
     archive_serial_number: int | None | Unset = UNSET
@@ -94,12 +95,6 @@ class DocumentSummary:
         failure_reason: None | str
         failure_reason = self.failure_reason
 
-        duplicate_of: None | str
-        if isinstance(self.duplicate_of, UUID):
-            duplicate_of = str(self.duplicate_of)
-        else:
-            duplicate_of = self.duplicate_of
-
         has_thumbnail = self.has_thumbnail
 
         created_at = self.created_at.isoformat()
@@ -113,6 +108,14 @@ class DocumentSummary:
             deleted_at = self.deleted_at.isoformat()
         else:
             deleted_at = self.deleted_at
+
+        duplicate_of: None | str | Unset
+        if isinstance(self.duplicate_of, Unset):
+            duplicate_of = UNSET
+        elif isinstance(self.duplicate_of, UUID):
+            duplicate_of = str(self.duplicate_of)
+        else:
+            duplicate_of = self.duplicate_of
 
         correspondent: None | str | Unset
         if isinstance(self.correspondent, Unset):
@@ -171,7 +174,6 @@ class DocumentSummary:
                 "page_count": page_count,
                 "status": status,
                 "failure_reason": failure_reason,
-                "duplicate_of": duplicate_of,
                 "has_thumbnail": has_thumbnail,
                 "created_at": created_at,
                 "added_at": added_at,
@@ -179,6 +181,8 @@ class DocumentSummary:
                 "deleted_at": deleted_at,
             }
         )
+        if duplicate_of is not UNSET:
+            field_dict["duplicate_of"] = duplicate_of
         if correspondent is not UNSET:
             field_dict["correspondent"] = correspondent
         if document_type is not UNSET:
@@ -233,21 +237,6 @@ class DocumentSummary:
 
         failure_reason = _parse_failure_reason(d.pop("failure_reason"))
 
-        def _parse_duplicate_of(data: object) -> None | UUID:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                duplicate_of_type_0 = UUID(data)
-
-                return duplicate_of_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | UUID, data)
-
-        duplicate_of = _parse_duplicate_of(d.pop("duplicate_of"))
-
         has_thumbnail = d.pop("has_thumbnail")
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
@@ -270,6 +259,23 @@ class DocumentSummary:
             return cast(datetime.datetime | None, data)
 
         deleted_at = _parse_deleted_at(d.pop("deleted_at"))
+
+        def _parse_duplicate_of(data: object) -> None | Unset | UUID:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                duplicate_of_type_0 = UUID(data)
+
+                return duplicate_of_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UUID, data)
+
+        duplicate_of = _parse_duplicate_of(d.pop("duplicate_of", UNSET))
 
         def _parse_correspondent(data: object) -> None | Unset | UUID:
             if data is None:
@@ -359,12 +365,12 @@ class DocumentSummary:
             page_count=page_count,
             status=status,
             failure_reason=failure_reason,
-            duplicate_of=duplicate_of,
             has_thumbnail=has_thumbnail,
             created_at=created_at,
             added_at=added_at,
             modified_at=modified_at,
             deleted_at=deleted_at,
+            duplicate_of=duplicate_of,
             correspondent=correspondent,
             document_type=document_type,
             archive_serial_number=archive_serial_number,

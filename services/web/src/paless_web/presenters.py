@@ -39,6 +39,9 @@ async def present(
             DocumentSummary.model_validate(document).model_copy(
                 update={
                     "tags": extra.tags,
+                    "correspondent": extra.correspondent,
+                    "document_type": extra.document_type,
+                    "duplicate_of": extra.duplicate_of,
                     "custom_fields": [
                         CustomFieldValue.model_validate(value) for value in extra.custom_fields
                     ],
@@ -59,6 +62,9 @@ async def present_one(
     return Document.model_validate(document).model_copy(
         update={
             "tags": extra.tags,
+            "correspondent": extra.correspondent,
+            "document_type": extra.document_type,
+            "duplicate_of": extra.duplicate_of,
             "custom_fields": [CustomFieldValue.model_validate(v) for v in extra.custom_fields],
             "notes": [Note.model_validate(note) for note in extra.notes],
         }

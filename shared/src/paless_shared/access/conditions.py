@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, inspect, or_, select, true
 
 from paless_shared.platform.principal import Principal
 from paless_shared.tables import (
@@ -24,6 +24,7 @@ from paless_shared.tables import (
     Permission,
     SavedView,
     Tag,
+    User,
 )
 
 OBJECT_TYPES: dict[Any, str] = {
@@ -36,13 +37,14 @@ OBJECT_TYPES: dict[Any, str] = {
 }
 
 
-def _granted(model: Any, principal: Principal, permissions: list[Permission]) -> Any:
-    """Ids of `model` objects granted to the principal directly or through a group."""
-    groups = select(GroupMember.group_id).where(GroupMember.user_id == principal.user_id)
+def _granted(model: Any, user_id: Any, permissions: list[Permission]) -> Any:
+    """Ids of `model` objects (or of an alias of it) granted to the user (an id, or a
+    column holding one) directly or through a group."""
+    groups = select(GroupMember.group_id).where(GroupMember.user_id == user_id)
     return select(Grant.object_id).where(
-        Grant.object_type == OBJECT_TYPES[model],
+        Grant.object_type == OBJECT_TYPES[inspect(model).mapper.class_],
         Grant.permission.in_(permissions),
-        or_(Grant.user_id == principal.user_id, Grant.group_id.in_(groups)),
+        or_(Grant.user_id == user_id, Grant.group_id.in_(groups)),
     )
 
 
@@ -53,7 +55,7 @@ def can_view(model: Any, principal: Principal) -> ColumnElement[bool]:
         return true()
     return or_(
         model.owner_id == principal.user_id,
-        model.id.in_(_granted(model, principal, [Permission.view, Permission.change])),
+        model.id.in_(_granted(model, principal.user_id, [Permission.view, Permission.change])),
     )
 
 
@@ -63,5 +65,20 @@ def can_change(model: Any, principal: Principal) -> ColumnElement[bool]:
         return true()
     return or_(
         model.owner_id == principal.user_id,
-        model.id.in_(_granted(model, principal, [Permission.change])),
+        model.id.in_(_granted(model, principal.user_id, [Permission.change])),
+    )
+
+
+def user_can_view(model: Any, user_id: Any) -> ColumnElement[bool]:
+    """Rows of `model` that the user in the column `user_id` may see now: an active
+    user who owns the row, holds a grant on it, or is an admin. For what a user set
+    up and that lasts while they keep their access (share links)."""
+    user = select(User.id).where(User.id == user_id, User.is_active.is_(True))
+    return and_(
+        exists(user),
+        or_(
+            exists(user.where(User.is_admin.is_(True))),
+            model.owner_id == user_id,
+            model.id.in_(_granted(model, user_id, [Permission.view, Permission.change])),
+        ),
     )

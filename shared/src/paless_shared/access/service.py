@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from paless_shared.access import queries
 from paless_shared.access.conditions import OBJECT_TYPES
 from paless_shared.audit.service import record
-from paless_shared.platform.errors import Forbidden, InvalidInput, NotFound
+from paless_shared.platform.database import flush_unique
+from paless_shared.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
 from paless_shared.platform.principal import Principal
 from paless_shared.tables import Grant, Group, Permission, User
 
@@ -114,7 +115,7 @@ async def set_permissions(
         ),
     )
     obj.owner_id = wanted.owner
-    await session.flush()
+    await flush_unique(session, Conflict(_clash(object_type, obj)))
     after = await _read(session, model, obj)
     await record(
         session,
@@ -126,6 +127,17 @@ async def set_permissions(
         details={"before": _plain(before), "after": _plain(after)},
     )
     return after
+
+
+def _clash(object_type: str, obj: Any) -> str:
+    """Why a new owner cannot take the object: names (and archive serial numbers) are
+    unique per owner."""
+    if object_type == "document":
+        return (
+            f"the new owner already has a document with archive serial number "
+            f"{obj.archive_serial_number}"
+        )
+    return f"the new owner already has a {object_type.replace('_', ' ')} named {obj.name!r}"
 
 
 def _strength(permission: Permission) -> int:

@@ -132,6 +132,10 @@ async def _replace_field_values(
 
 
 async def _field_values(session: AsyncSession, document_id: uuid.UUID) -> dict[str, Any]:
-    """{field name: value as the API shows it} of one document."""
+    """{field id: {"name", "value" as the API shows it}} of one document: by id, so the
+    history can leave out the fields a reader may not see."""
     rows = await metadata.field_values(session, [document_id], None)
-    return {custom_field.name: field_value(custom_field, row) for row, custom_field in rows}
+    return {
+        str(custom_field.id): {"name": custom_field.name, "value": field_value(custom_field, row)}
+        for row, custom_field in rows
+    }

@@ -79,10 +79,7 @@ async def mark_ready(
         document.created_at = extracted.created_at
     document.status = DocumentStatus.ready
     document.failure_reason = None
-    # Copies finishing at the same time must agree on which one is the original.
-    await queries.lock_content(session, document.owner_id, extracted.sha256)
     await session.flush()
-    await queries.mark_copies(session, document.owner_id, extracted.sha256)
     if matches is not None:
         await apply_matches(session, document, matches)
     await refresh_search(session, [document.id])

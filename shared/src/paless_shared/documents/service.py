@@ -42,16 +42,31 @@ async def get_document(
     """A document the principal may see (404 otherwise: whether it does not exist or is
     someone else's is not revealed); with `for_change`, 403 unless they may change it.
     Among documents in the trash when `trashed`, else among those that are not."""
+    document, changeable = await get_document_access(
+        session, principal, document_id, for_update=for_update, trashed=trashed
+    )
+    if for_change and not changeable:
+        raise Forbidden(f"you may view document {document_id} but not change it")
+    return document
+
+
+async def get_document_access(
+    session: AsyncSession,
+    principal: Principal,
+    document_id: uuid.UUID,
+    *,
+    for_update: bool = False,
+    trashed: bool = False,
+) -> tuple[Document, bool]:
+    """A document the principal may see (404 otherwise), and whether they may change
+    it."""
     row = await queries.get_visible(
         session, principal, document_id, trashed=trashed, for_update=for_update
     )
     if row is None:
         where = " in the trash" if trashed else ""
         raise NotFound(f"document {document_id} not found{where}")
-    if for_change and not row.changeable:
-        raise Forbidden(f"you may view document {document_id} but not change it")
-    document: Document = row[0]
-    return document
+    return row[0], bool(row.changeable)
 
 
 async def find_document(session: AsyncSession, document_id: uuid.UUID) -> Document | None:
@@ -193,10 +208,11 @@ async def restore_document(
 async def purge_document(
     session: AsyncSession, jobs: JobBuffer, principal: Principal, document_id: uuid.UUID
 ) -> None:
-    """Delete a trashed document for good: the row now, its objects by a job after commit."""
-    document = await get_document(
-        session, principal, document_id, for_update=True, for_change=True, trashed=True
-    )
+    """Delete a trashed document for good: the row now, its objects by a job after commit.
+    Only its owner or an admin may (a change grant moves it to the trash and back)."""
+    document = await get_document(session, principal, document_id, for_update=True, trashed=True)
+    if not principal.is_admin and document.owner_id != principal.user_id:
+        raise Forbidden(f"only the owner of document {document_id} or an admin may purge it")
     await record(
         session,
         principal,

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, func, select, tuple_
+from sqlalchemy import Row, Select, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.access.conditions import can_change, can_view
@@ -111,19 +111,6 @@ async def option_in_use(
         .limit(1)
     )
     return (await session.execute(statement)).scalar_one_or_none()
-
-
-async def documents_using(session: AsyncSession, obj: Any) -> list[uuid.UUID]:
-    """Documents tagged with the tag, or having the correspondent or type."""
-    condition: ColumnElement[bool]
-    if isinstance(obj, Tag):
-        statement = select(document_tags.c.document_id).where(document_tags.c.tag_id == obj.id)
-        return list((await session.execute(statement)).scalars())
-    if isinstance(obj, Correspondent):
-        condition = Document.correspondent_id == obj.id
-    else:
-        condition = Document.document_type_id == obj.id
-    return list((await session.execute(select(Document.id).where(condition))).scalars())
 
 
 async def add(session: AsyncSession, obj: Any) -> None:

@@ -18,7 +18,6 @@ from paless_shared.platform.database import flush_unique
 from paless_shared.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
 from paless_shared.platform.pagination import Page, decode_name_cursor, split_page
 from paless_shared.platform.principal import Principal
-from paless_shared.search.service import refresh_search
 from paless_shared.tables import (
     Correspondent,
     CustomField,
@@ -187,6 +186,8 @@ async def update_object(
     values: Mapping[str, Any],
 ) -> M:
     obj = await get_object(session, principal, model, object_id, for_change=True)
+    if "name" in values and values["name"] != obj.name:
+        _check_owner(principal, model, obj, "rename")
     nulled = sorted(key for key, value in values.items() if value is None and key in _REQUIRED)
     if nulled:
         raise InvalidInput(f"{nulled[0]}: cannot be null")
@@ -203,15 +204,20 @@ async def update_object(
         _check_rule(values, obj)
     if isinstance(obj, Tag) and "parent_id" in values:
         await _check_parent(session, principal, obj, values["parent_id"])
-    renamed = "name" in values and values["name"] != obj.name
     for key, value in values.items():
         if key not in ("extra_data", "data_type"):
             setattr(obj, key, value)
+    # Names are matched at search time, so a new one needs no reindexing.
     await _flush_unique(session, model, obj.name)
-    if renamed and not isinstance(obj, CustomField):
-        await refresh_search(session, await queries.documents_using(session, obj))
     await queries.reload(session, obj)
     return obj
+
+
+def _check_owner(principal: Principal, model: type[Any], obj: Any, what: str) -> None:
+    """Renaming or deleting an object changes it for everyone who uses it: only its
+    owner or an admin may (a change grant lets others edit the rest of it)."""
+    if not principal.is_admin and obj.owner_id != principal.user_id:
+        raise Forbidden(f"only the owner of {label(model)} {obj.id} or an admin may {what} it")
 
 
 async def _check_options_unused(
@@ -228,13 +234,10 @@ async def delete_object(
     model: type[M],
     object_id: uuid.UUID,
 ) -> None:
-    obj = await get_object(session, principal, model, object_id, for_change=True)
-    affected: list[uuid.UUID] = (
-        [] if isinstance(obj, CustomField) else await queries.documents_using(session, obj)
-    )
+    obj = await get_object(session, principal, model, object_id)
+    _check_owner(principal, model, obj, "delete")
     await forget_objects(session, model, [obj.id])
     await queries.delete(session, obj)
-    await refresh_search(session, affected)
 
 
 async def autocomplete(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,8 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from paless_shared.platform.pagination import split_page
 from paless_shared.platform.principal import Principal
 from paless_shared.platform.settings import SearchSettings
-from paless_shared.search import queries
+from paless_shared.search import terms
 from paless_shared.search.filters import DocumentFilter, Found, SearchHit, decode_cursor
+from paless_shared.search.queries import find as queries
+from paless_shared.search.queries import index, names
+from paless_shared.tables import Correspondent, CustomField, DocumentType, Tag
 
 _SETTINGS_KEY = "paless.search"
 
@@ -42,18 +46,21 @@ async def find_documents(
     """One page of the documents the principal may see that pass every filter."""
     settings = settings_of(session)
     sort = filters.effective_sort
-    fields = await queries.visible_fields(
-        session, principal, {condition.field_id for condition in filters.custom_fields}
-    )
+    after = decode_cursor(cursor, sort) if cursor else None
+    prepared = await _prepare(session, principal, filters)
+    if prepared is None:
+        return Found(documents=[])
     rows, ranked = await queries.find_rows(
         session,
         principal,
-        filters,
-        fields,
+        prepared.filters,
+        prepared.fields,
         language=settings.search_language,
         limit=limit + 1,
-        after=decode_cursor(cursor, sort) if cursor else None,
+        after=after,
         rank_window=settings.search_rank_window,
+        named=prepared.named,
+        rest_has_lexemes=prepared.rest_has_lexemes,
     )
     page = split_page(rows, limit, lambda row: (sort.value, row.sort_key, row[0].id))
     documents = [row[0] for row in page.items]
@@ -75,11 +82,76 @@ async def find_documents(
     return Found(documents=documents, hits=hits, next_cursor=page.next_cursor)
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """What the list and count statements need besides the filters as given."""
+
+    filters: DocumentFilter  # without the objects the principal may not see
+    fields: dict[uuid.UUID, CustomField]
+    named: dict[str, terms.NamedObjects] = field(default_factory=dict)
+    rest_has_lexemes: list[bool] = field(default_factory=list)
+
+
+async def _prepare(
+    session: AsyncSession, principal: Principal, filters: DocumentFilter
+) -> _Prepared | None:
+    """Look up what `filters` refer to; None when nothing can match."""
+    language = settings_of(session).search_language
+    fields = await queries.visible_fields(
+        session, principal, {condition.field_id for condition in filters.custom_fields}
+    )
+    visible_filters = await _visible_filters(session, principal, filters)
+    if visible_filters is None:
+        return None
+    prepared = _Prepared(visible_filters, fields)
+    if filters.q:
+        groups = terms.disjuncts(filters.q)
+        words = sorted({terms.positive(term) for group in groups for term in group})
+        prepared.named.update(await names.named_objects(session, principal, words, language))
+        if prepared.named:
+            prepared.rest_has_lexemes.extend(
+                await names.has_lexemes(session, terms.rest_texts(groups, prepared.named), language)
+            )
+    return prepared
+
+
+async def _visible_filters(
+    session: AsyncSession, principal: Principal, filters: DocumentFilter
+) -> DocumentFilter | None:
+    """The filters with the tags, correspondents and types the principal may not see
+    taken out, as if they did not exist; None when nothing can match then (a required
+    tag, or every listed one, is not theirs to see)."""
+    if principal.is_admin:
+        return filters
+    tags = await names.visible_ids(
+        session, principal, Tag, {*filters.tags_all, *filters.tags_any, *filters.tags_none}
+    )
+    correspondents = await names.visible_ids(
+        session, principal, Correspondent, set(filters.correspondent)
+    )
+    types = await names.visible_ids(session, principal, DocumentType, set(filters.document_type))
+    kept = replace(
+        filters,
+        tags_any=[tag for tag in filters.tags_any if tag in tags],
+        tags_none=[tag for tag in filters.tags_none if tag in tags],
+        correspondent=[item for item in filters.correspondent if item in correspondents],
+        document_type=[item for item in filters.document_type if item in types],
+    )
+    emptied = (
+        (filters.tags_any and not kept.tags_any)
+        or (filters.correspondent and not kept.correspondent)
+        or (filters.document_type and not kept.document_type)
+    )
+    if emptied or any(tag not in tags for tag in filters.tags_all):
+        return None
+    return kept
+
+
 async def refresh_search(session: AsyncSession, document_ids: Sequence[uuid.UUID]) -> None:
     """Recompute the search vectors of these documents (after any change to what they
-    index: title, text, notes, tags, correspondent, type, or one of those names)."""
+    index: title, file name, notes or text)."""
     if document_ids:
-        await queries.refresh(session, document_ids, settings_of(session).search_language)
+        await index.refresh(session, document_ids, settings_of(session).search_language)
 
 
 async def reindex_batch(
@@ -88,7 +160,7 @@ async def reindex_batch(
     """Recompute the vectors of the next `batch` documents in id order (after changing
     PALESS_SEARCH_LANGUAGE); returns their ids, none when none are left. The caller
     commits each batch (`paless reindex`), so a long reindex holds no long lock."""
-    ids = await queries.document_ids_after(session, after, batch)
+    ids = await index.document_ids_after(session, after, batch)
     await refresh_search(session, ids)
     return ids
 
@@ -101,14 +173,16 @@ async def count_documents(
     session: AsyncSession, principal: Principal, filters: DocumentFilter, *, cap: int = COUNT_CAP
 ) -> int:
     """How many documents the principal may see pass every filter (at most `cap`)."""
-    fields = await queries.visible_fields(
-        session, principal, {condition.field_id for condition in filters.custom_fields}
-    )
+    prepared = await _prepare(session, principal, filters)
+    if prepared is None:
+        return 0
     return await queries.count_rows(
         session,
         principal,
-        filters,
-        fields,
+        prepared.filters,
+        prepared.fields,
         language=settings_of(session).search_language,
         cap=cap,
+        named=prepared.named,
+        rest_has_lexemes=prepared.rest_has_lexemes,
     )

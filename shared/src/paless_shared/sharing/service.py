@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.audit.service import record
-from paless_shared.documents.service import get_document
+from paless_shared.documents.service import get_document, get_document_access
 from paless_shared.platform.errors import Forbidden, InvalidInput, NotFound
 from paless_shared.platform.principal import Principal
 from paless_shared.sharing import queries
@@ -55,9 +55,12 @@ async def create_link(
 async def list_links(
     session: AsyncSession, principal: Principal, document_id: uuid.UUID
 ) -> Sequence[ShareLink]:
-    """Every link of a document the principal may see, active or not, newest first."""
-    document = await get_document(session, principal, document_id)
-    return await queries.links_of(session, document.id)
+    """A document's links, active or not, newest first: all of them for whoever may
+    change the document (they may revoke any), else only the principal's own."""
+    document, changeable = await get_document_access(session, principal, document_id)
+    return await queries.links_of(
+        session, document.id, created_by=None if changeable else principal.user_id
+    )
 
 
 async def revoke_link(session: AsyncSession, principal: Principal, link_id: uuid.UUID) -> None:
@@ -83,8 +86,10 @@ async def revoke_link(session: AsyncSession, principal: Principal, link_id: uuid
 
 
 async def resolve(session: AsyncSession, slug: str) -> Document:
-    """The document behind an active link; 404 for an unknown, expired or revoked link
-    or a document in the trash (all alike, so nothing is learnt from a guess)."""
+    """The document behind an active link; 404 for an unknown, expired or revoked link,
+    a document in the trash, or a link whose creator may no longer view the document
+    (grant taken away, account deactivated or deleted): all alike, so nothing is
+    learnt from a guess."""
     row = await queries.active(session, slug, datetime.now(UTC))
     if row is None:
         raise NotFound("this link does not exist, has expired or was revoked")

@@ -85,9 +85,6 @@ class Document(Base):
     ingest_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     original_key: Mapped[str] = mapped_column(String(1024), unique=True)
     thumbnail_key: Mapped[str | None] = mapped_column(String(1024))
-    duplicate_of_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("documents.id", ondelete="SET NULL")
-    )
     # created_at: when the document was made (the PDF's date once known); added_at:
     # when paless received it; modified_at: last change of the row.
     created_at: Mapped[datetime] = timestamp()
@@ -102,8 +99,10 @@ class Document(Base):
         ForeignKey("document_types.id", ondelete="SET NULL")
     )
     archive_serial_number: Mapped[int | None] = mapped_column(BigInteger)
-    # Title, names of tags/correspondent/type, notes and text, weighted A/B/C/D; kept
-    # current by search.service.refresh_search, never loaded with the row.
+    # Title, file name, notes and text, weighted A/B/C/D (not the names of tags,
+    # correspondent or type: who may see those differs by reader, so searches match
+    # them at query time); kept current by search.service.refresh_search, never
+    # loaded with the row.
     search_vector: Mapped[Any] = deferred(mapped_column(TSVECTOR, nullable=True))
 
     @property

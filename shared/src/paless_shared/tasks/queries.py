@@ -6,10 +6,12 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import ColumnElement, and_, or_, select, true, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from paless_shared.tables import Task, TaskStatus
+from paless_shared.access.conditions import can_view
+from paless_shared.platform.principal import Principal
+from paless_shared.tables import Document, Task, TaskStatus
 
 
 async def add(session: AsyncSession, task: Task) -> Task:
@@ -27,19 +29,32 @@ async def get(
     return (await session.execute(statement)).scalar_one_or_none()
 
 
+def _visible(principal: Principal) -> ColumnElement[bool]:
+    """A document's task is seen by whoever may see the document now; any other task
+    (the objects of a purged document, say) by the user it was made for. Admins see
+    every task."""
+    if principal.is_admin:
+        return true()
+    return or_(
+        and_(
+            Task.document_id.is_not(None),
+            Task.document_id.in_(select(Document.id).where(can_view(Document, principal))),
+        ),
+        and_(Task.document_id.is_(None), Task.owner_id == principal.user_id),
+    )
+
+
 async def get_visible(
-    session: AsyncSession, task_id: uuid.UUID, owner_id: uuid.UUID | None
+    session: AsyncSession, principal: Principal, task_id: uuid.UUID
 ) -> Task | None:
-    """The task if `owner_id` may see it (None: an admin, who sees every task)."""
-    statement = select(Task).where(Task.id == task_id)
-    if owner_id is not None:
-        statement = statement.where(Task.owner_id == owner_id)
+    """The task if the principal may see it."""
+    statement = select(Task).where(Task.id == task_id, _visible(principal))
     return (await session.execute(statement)).scalar_one_or_none()
 
 
 async def list_visible(
     session: AsyncSession,
-    owner_id: uuid.UUID | None,
+    principal: Principal,
     *,
     status: TaskStatus | None,
     kind: str | None,
@@ -48,9 +63,7 @@ async def list_visible(
     after: tuple[datetime, uuid.UUID] | None,
 ) -> Sequence[Task]:
     """Newest first, keyset-paginated on (enqueued_at, id)."""
-    statement = select(Task)
-    if owner_id is not None:
-        statement = statement.where(Task.owner_id == owner_id)
+    statement = select(Task).where(_visible(principal))
     if status is not None:
         statement = statement.where(Task.status == status)
     if kind is not None:

@@ -110,13 +110,10 @@ async def finish_task(session: AsyncSession, task_id: uuid.UUID, outcome: Outcom
     await session.flush()
 
 
-def _visible_to(principal: Principal) -> uuid.UUID | None:
-    """Whose tasks the principal sees: their own, or (None) everyone's for an admin."""
-    return None if principal.is_admin else principal.user_id
-
-
 async def get_task(session: AsyncSession, principal: Principal, task_id: uuid.UUID) -> Task:
-    task = await queries.get_visible(session, task_id, _visible_to(principal))
+    """A task the principal may see: a document's task while they may see the
+    document, another task if it was made for them; any task for an admin."""
+    task = await queries.get_visible(session, principal, task_id)
     if task is None:
         raise NotFound(f"task {task_id} not found")
     return task
@@ -132,10 +129,10 @@ async def list_tasks(
     limit: int,
     cursor: str | None,
 ) -> Page[Task]:
-    """Tasks newest first: a user's own, or every task for an admin."""
+    """Tasks newest first: those the principal may see (see `get_task`)."""
     rows = await queries.list_visible(
         session,
-        _visible_to(principal),
+        principal,
         status=status,
         kind=kind,
         document_id=document_id,

@@ -93,7 +93,8 @@ def sync_detailed(
 ) -> Response[Correspondent | Problem]:
     """Update Object
 
-     Change a correspondent; only the fields sent change. A new name is searchable on its documents at
+     Change a correspondent; only the fields sent change. A change grant suffices, except for a new name:
+    only the owner or an admin may rename (403 otherwise). A new name is searchable on its documents at
     once.
 
     Args:
@@ -128,7 +129,8 @@ def sync(
 ) -> Correspondent | Problem | None:
     """Update Object
 
-     Change a correspondent; only the fields sent change. A new name is searchable on its documents at
+     Change a correspondent; only the fields sent change. A change grant suffices, except for a new name:
+    only the owner or an admin may rename (403 otherwise). A new name is searchable on its documents at
     once.
 
     Args:
@@ -158,7 +160,8 @@ async def asyncio_detailed(
 ) -> Response[Correspondent | Problem]:
     """Update Object
 
-     Change a correspondent; only the fields sent change. A new name is searchable on its documents at
+     Change a correspondent; only the fields sent change. A change grant suffices, except for a new name:
+    only the owner or an admin may rename (403 otherwise). A new name is searchable on its documents at
     once.
 
     Args:
@@ -191,7 +194,8 @@ async def asyncio(
 ) -> Correspondent | Problem | None:
     """Update Object
 
-     Change a correspondent; only the fields sent change. A new name is searchable on its documents at
+     Change a correspondent; only the fields sent change. A change grant suffices, except for a new name:
+    only the owner or an admin may rename (403 otherwise). A new name is searchable on its documents at
     once.
 
     Args:

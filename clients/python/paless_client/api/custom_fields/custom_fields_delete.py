@@ -72,7 +72,8 @@ def sync_detailed(
 ) -> Response[Any | Problem]:
     """Delete Object
 
-     Delete a custom field; documents keep everything else.
+     Delete a custom field (its owner or an admin only; 403 for others who may see it); documents keep
+    everything else.
 
     Args:
         custom_field_id (UUID):
@@ -103,7 +104,8 @@ def sync(
 ) -> Any | Problem | None:
     """Delete Object
 
-     Delete a custom field; documents keep everything else.
+     Delete a custom field (its owner or an admin only; 403 for others who may see it); documents keep
+    everything else.
 
     Args:
         custom_field_id (UUID):
@@ -129,7 +131,8 @@ async def asyncio_detailed(
 ) -> Response[Any | Problem]:
     """Delete Object
 
-     Delete a custom field; documents keep everything else.
+     Delete a custom field (its owner or an admin only; 403 for others who may see it); documents keep
+    everything else.
 
     Args:
         custom_field_id (UUID):
@@ -158,7 +161,8 @@ async def asyncio(
 ) -> Any | Problem | None:
     """Delete Object
 
-     Delete a custom field; documents keep everything else.
+     Delete a custom field (its owner or an admin only; 403 for others who may see it); documents keep
+    everything else.
 
     Args:
         custom_field_id (UUID):

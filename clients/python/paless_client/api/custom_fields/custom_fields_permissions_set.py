@@ -57,6 +57,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -88,7 +93,8 @@ def sync_detailed(
     """Write
 
      Replace the custom field's grants (and owner). Only its owner or an admin may (403). `change`
-    implies `view`. The change is in the audit log.
+    implies `view`. The change is in the audit log. A new owner who already has one of the same name
+    (or, for a document, the same archive serial number) is refused with 409.
 
     Args:
         custom_field_id (UUID):
@@ -123,7 +129,8 @@ def sync(
     """Write
 
      Replace the custom field's grants (and owner). Only its owner or an admin may (403). `change`
-    implies `view`. The change is in the audit log.
+    implies `view`. The change is in the audit log. A new owner who already has one of the same name
+    (or, for a document, the same archive serial number) is refused with 409.
 
     Args:
         custom_field_id (UUID):
@@ -153,7 +160,8 @@ async def asyncio_detailed(
     """Write
 
      Replace the custom field's grants (and owner). Only its owner or an admin may (403). `change`
-    implies `view`. The change is in the audit log.
+    implies `view`. The change is in the audit log. A new owner who already has one of the same name
+    (or, for a document, the same archive serial number) is refused with 409.
 
     Args:
         custom_field_id (UUID):
@@ -186,7 +194,8 @@ async def asyncio(
     """Write
 
      Replace the custom field's grants (and owner). Only its owner or an admin may (403). `change`
-    implies `view`. The change is in the audit log.
+    implies `view`. The change is in the audit log. A new owner who already has one of the same name
+    (or, for a document, the same archive serial number) is refused with 409.
 
     Args:
         custom_field_id (UUID):

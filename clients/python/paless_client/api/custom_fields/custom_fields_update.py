@@ -91,7 +91,8 @@ def sync_detailed(
 ) -> Response[CustomField | Problem]:
     """Update Object
 
-     Change a custom field; only the fields sent change. A new name is searchable on its documents at
+     Change a custom field; only the fields sent change. A change grant suffices, except for a new name:
+    only the owner or an admin may rename (403 otherwise). A new name is searchable on its documents at
     once.
 
     Args:
@@ -126,7 +127,8 @@ def sync(
 ) -> CustomField | Problem | None:
     """Update Object
 
-     Change a custom field; only the fields sent change. A new name is searchable on its documents at
+     Change a custom field; only the fields sent change. A change grant suffices, except for a new name:
+    only the owner or an admin may rename (403 otherwise). A new name is searchable on its documents at
     once.
 
     Args:
@@ -156,7 +158,8 @@ async def asyncio_detailed(
 ) -> Response[CustomField | Problem]:
     """Update Object
 
-     Change a custom field; only the fields sent change. A new name is searchable on its documents at
+     Change a custom field; only the fields sent change. A change grant suffices, except for a new name:
+    only the owner or an admin may rename (403 otherwise). A new name is searchable on its documents at
     once.
 
     Args:
@@ -189,7 +192,8 @@ async def asyncio(
 ) -> CustomField | Problem | None:
     """Update Object
 
-     Change a custom field; only the fields sent change. A new name is searchable on its documents at
+     Change a custom field; only the fields sent change. A change grant suffices, except for a new name:
+    only the owner or an admin may rename (403 otherwise). A new name is searchable on its documents at
     once.
 
     Args:

@@ -91,7 +91,8 @@ def sync_detailed(
 ) -> Response[DocumentType | Problem]:
     """Update Object
 
-     Change a document type; only the fields sent change. A new name is searchable on its documents at
+     Change a document type; only the fields sent change. A change grant suffices, except for a new name:
+    only the owner or an admin may rename (403 otherwise). A new name is searchable on its documents at
     once.
 
     Args:
@@ -126,7 +127,8 @@ def sync(
 ) -> DocumentType | Problem | None:
     """Update Object
 
-     Change a document type; only the fields sent change. A new name is searchable on its documents at
+     Change a document type; only the fields sent change. A change grant suffices, except for a new name:
+    only the owner or an admin may rename (403 otherwise). A new name is searchable on its documents at
     once.
 
     Args:
@@ -156,7 +158,8 @@ async def asyncio_detailed(
 ) -> Response[DocumentType | Problem]:
     """Update Object
 
-     Change a document type; only the fields sent change. A new name is searchable on its documents at
+     Change a document type; only the fields sent change. A change grant suffices, except for a new name:
+    only the owner or an admin may rename (403 otherwise). A new name is searchable on its documents at
     once.
 
     Args:
@@ -189,7 +192,8 @@ async def asyncio(
 ) -> DocumentType | Problem | None:
     """Update Object
 
-     Change a document type; only the fields sent change. A new name is searchable on its documents at
+     Change a document type; only the fields sent change. A change grant suffices, except for a new name:
+    only the owner or an admin may rename (403 otherwise). A new name is searchable on its documents at
     once.
 
     Args:

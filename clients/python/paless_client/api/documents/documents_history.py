@@ -91,6 +91,11 @@ def sync_detailed(
      The document's audit log, newest first: created, updated (old → new), notes,
     downloads, shares, deletion.
 
+    Shown as your access allows now: tags, custom fields, correspondents and document
+    types you may not see are left out of the changes (an update that changed only
+    those is not listed, so a page may hold fewer events than `limit`), and `client`
+    addresses are shown only to the document's owner and to admins.
+
     Args:
         document_id (UUID):
         limit (int | Unset):  Default: 50.
@@ -129,6 +134,11 @@ def sync(
      The document's audit log, newest first: created, updated (old → new), notes,
     downloads, shares, deletion.
 
+    Shown as your access allows now: tags, custom fields, correspondents and document
+    types you may not see are left out of the changes (an update that changed only
+    those is not listed, so a page may hold fewer events than `limit`), and `client`
+    addresses are shown only to the document's owner and to admins.
+
     Args:
         document_id (UUID):
         limit (int | Unset):  Default: 50.
@@ -161,6 +171,11 @@ async def asyncio_detailed(
 
      The document's audit log, newest first: created, updated (old → new), notes,
     downloads, shares, deletion.
+
+    Shown as your access allows now: tags, custom fields, correspondents and document
+    types you may not see are left out of the changes (an update that changed only
+    those is not listed, so a page may hold fewer events than `limit`), and `client`
+    addresses are shown only to the document's owner and to admins.
 
     Args:
         document_id (UUID):
@@ -197,6 +212,11 @@ async def asyncio(
 
      The document's audit log, newest first: created, updated (old → new), notes,
     downloads, shares, deletion.
+
+    Shown as your access allows now: tags, custom fields, correspondents and document
+    types you may not see are left out of the changes (an update that changed only
+    those is not listed, so a page may hold fewer events than `limit`), and `client`
+    addresses are shown only to the document's owner and to admins.
 
     Args:
         document_id (UUID):

@@ -81,7 +81,7 @@ def sync_detailed(
 
      Create a public link to the document (anyone who may view it may share it). Whoever
     has the link can download the file, without an account, until it expires or is
-    revoked.
+    revoked, and only while you may still view the document.
 
     Args:
         document_id (UUID):
@@ -117,7 +117,7 @@ def sync(
 
      Create a public link to the document (anyone who may view it may share it). Whoever
     has the link can download the file, without an account, until it expires or is
-    revoked.
+    revoked, and only while you may still view the document.
 
     Args:
         document_id (UUID):
@@ -148,7 +148,7 @@ async def asyncio_detailed(
 
      Create a public link to the document (anyone who may view it may share it). Whoever
     has the link can download the file, without an account, until it expires or is
-    revoked.
+    revoked, and only while you may still view the document.
 
     Args:
         document_id (UUID):
@@ -182,7 +182,7 @@ async def asyncio(
 
      Create a public link to the document (anyone who may view it may share it). Whoever
     has the link can download the file, without an account, until it expires or is
-    revoked.
+    revoked, and only while you may still view the document.
 
     Args:
         document_id (UUID):

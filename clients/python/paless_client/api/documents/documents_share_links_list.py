@@ -73,7 +73,8 @@ def sync_detailed(
 ) -> Response[Problem | ShareLinkList]:
     """List Share Links
 
-     The document's links, newest first, revoked and expired ones included.
+     The document's links, newest first, revoked and expired ones included: all of
+    them if you may change the document, else the ones you made.
 
     Args:
         document_id (UUID):
@@ -104,7 +105,8 @@ def sync(
 ) -> Problem | ShareLinkList | None:
     """List Share Links
 
-     The document's links, newest first, revoked and expired ones included.
+     The document's links, newest first, revoked and expired ones included: all of
+    them if you may change the document, else the ones you made.
 
     Args:
         document_id (UUID):
@@ -130,7 +132,8 @@ async def asyncio_detailed(
 ) -> Response[Problem | ShareLinkList]:
     """List Share Links
 
-     The document's links, newest first, revoked and expired ones included.
+     The document's links, newest first, revoked and expired ones included: all of
+    them if you may change the document, else the ones you made.
 
     Args:
         document_id (UUID):
@@ -159,7 +162,8 @@ async def asyncio(
 ) -> Problem | ShareLinkList | None:
     """List Share Links
 
-     The document's links, newest first, revoked and expired ones included.
+     The document's links, newest first, revoked and expired ones included: all of
+    them if you may change the document, else the ones you made.
 
     Args:
         document_id (UUID):

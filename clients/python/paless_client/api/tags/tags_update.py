@@ -89,7 +89,8 @@ def sync_detailed(
 ) -> Response[Problem | Tag]:
     """Update Object
 
-     Change a tag; only the fields sent change. A new name is searchable on its documents at once.
+     Change a tag; only the fields sent change. A change grant suffices, except for a new name: only the
+    owner or an admin may rename (403 otherwise). A new name is searchable on its documents at once.
 
     Args:
         tag_id (UUID):
@@ -123,7 +124,8 @@ def sync(
 ) -> Problem | Tag | None:
     """Update Object
 
-     Change a tag; only the fields sent change. A new name is searchable on its documents at once.
+     Change a tag; only the fields sent change. A change grant suffices, except for a new name: only the
+    owner or an admin may rename (403 otherwise). A new name is searchable on its documents at once.
 
     Args:
         tag_id (UUID):
@@ -152,7 +154,8 @@ async def asyncio_detailed(
 ) -> Response[Problem | Tag]:
     """Update Object
 
-     Change a tag; only the fields sent change. A new name is searchable on its documents at once.
+     Change a tag; only the fields sent change. A change grant suffices, except for a new name: only the
+    owner or an admin may rename (403 otherwise). A new name is searchable on its documents at once.
 
     Args:
         tag_id (UUID):
@@ -184,7 +187,8 @@ async def asyncio(
 ) -> Problem | Tag | None:
     """Update Object
 
-     Change a tag; only the fields sent change. A new name is searchable on its documents at once.
+     Change a tag; only the fields sent change. A change grant suffices, except for a new name: only the
+    owner or an admin may rename (403 otherwise). A new name is searchable on its documents at once.
 
     Args:
         tag_id (UUID):

@@ -69,7 +69,8 @@ def sync_detailed(
 ) -> Response[Problem | Task]:
     """Get Task
 
-     One task: its state, attempts and last error.
+     One task: its state, attempts and last error. A document's task is visible to
+    whoever may see the document now.
 
     Args:
         task_id (UUID):
@@ -100,7 +101,8 @@ def sync(
 ) -> Problem | Task | None:
     """Get Task
 
-     One task: its state, attempts and last error.
+     One task: its state, attempts and last error. A document's task is visible to
+    whoever may see the document now.
 
     Args:
         task_id (UUID):
@@ -126,7 +128,8 @@ async def asyncio_detailed(
 ) -> Response[Problem | Task]:
     """Get Task
 
-     One task: its state, attempts and last error.
+     One task: its state, attempts and last error. A document's task is visible to
+    whoever may see the document now.
 
     Args:
         task_id (UUID):
@@ -155,7 +158,8 @@ async def asyncio(
 ) -> Problem | Task | None:
     """Get Task
 
-     One task: its state, attempts and last error.
+     One task: its state, attempts and last error. A document's task is visible to
+    whoever may see the document now.
 
     Args:
         task_id (UUID):

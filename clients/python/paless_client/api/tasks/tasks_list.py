@@ -110,7 +110,8 @@ def sync_detailed(
 ) -> Response[Problem | TaskPage]:
     """List Tasks
 
-     Background tasks, newest first: your own, or everyone's for an admin.
+     Background tasks, newest first: those of documents you may see (whoever started
+    them), your other tasks, or everyone's for an admin.
 
     Args:
         status (None | TaskStatus | Unset):
@@ -153,7 +154,8 @@ def sync(
 ) -> Problem | TaskPage | None:
     """List Tasks
 
-     Background tasks, newest first: your own, or everyone's for an admin.
+     Background tasks, newest first: those of documents you may see (whoever started
+    them), your other tasks, or everyone's for an admin.
 
     Args:
         status (None | TaskStatus | Unset):
@@ -191,7 +193,8 @@ async def asyncio_detailed(
 ) -> Response[Problem | TaskPage]:
     """List Tasks
 
-     Background tasks, newest first: your own, or everyone's for an admin.
+     Background tasks, newest first: those of documents you may see (whoever started
+    them), your other tasks, or everyone's for an admin.
 
     Args:
         status (None | TaskStatus | Unset):
@@ -232,7 +235,8 @@ async def asyncio(
 ) -> Problem | TaskPage | None:
     """List Tasks
 
-     Background tasks, newest first: your own, or everyone's for an admin.
+     Background tasks, newest first: those of documents you may see (whoever started
+    them), your other tasks, or everyone's for an admin.
 
     Args:
         status (None | TaskStatus | Unset):

@@ -52,7 +52,8 @@ def sync_detailed(
 ) -> Response[Problem | Purged]:
     """Empty
 
-     Empty your trash now: every trashed document is deleted for good.
+     Empty your trash now: every trashed document you own is deleted for good
+    (documents of others you may see in the trash stay).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -77,7 +78,8 @@ def sync(
 ) -> Problem | Purged | None:
     """Empty
 
-     Empty your trash now: every trashed document is deleted for good.
+     Empty your trash now: every trashed document you own is deleted for good
+    (documents of others you may see in the trash stay).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -98,7 +100,8 @@ async def asyncio_detailed(
 ) -> Response[Problem | Purged]:
     """Empty
 
-     Empty your trash now: every trashed document is deleted for good.
+     Empty your trash now: every trashed document you own is deleted for good
+    (documents of others you may see in the trash stay).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -121,7 +124,8 @@ async def asyncio(
 ) -> Problem | Purged | None:
     """Empty
 
-     Empty your trash now: every trashed document is deleted for good.
+     Empty your trash now: every trashed document you own is deleted for good
+    (documents of others you may see in the trash stay).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

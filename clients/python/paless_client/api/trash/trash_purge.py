@@ -72,7 +72,8 @@ def sync_detailed(
 ) -> Response[Any | Problem]:
     """Purge
 
-     Delete a trashed document for good: its record now, its files right after.
+     Delete a trashed document for good: its record now, its files right after. Only
+    its owner or an admin may (403 for others who may see it).
 
     Args:
         document_id (UUID):
@@ -103,7 +104,8 @@ def sync(
 ) -> Any | Problem | None:
     """Purge
 
-     Delete a trashed document for good: its record now, its files right after.
+     Delete a trashed document for good: its record now, its files right after. Only
+    its owner or an admin may (403 for others who may see it).
 
     Args:
         document_id (UUID):
@@ -129,7 +131,8 @@ async def asyncio_detailed(
 ) -> Response[Any | Problem]:
     """Purge
 
-     Delete a trashed document for good: its record now, its files right after.
+     Delete a trashed document for good: its record now, its files right after. Only
+    its owner or an admin may (403 for others who may see it).
 
     Args:
         document_id (UUID):
@@ -158,7 +161,8 @@ async def asyncio(
 ) -> Any | Problem | None:
     """Purge
 
-     Delete a trashed document for good: its record now, its files right after.
+     Delete a trashed document for good: its record now, its files right after. Only
+    its owner or an admin may (403 for others who may see it).
 
     Args:
         document_id (UUID):

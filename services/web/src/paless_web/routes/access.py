@@ -56,7 +56,9 @@ def permission_routes(*, prefix: str, tag: str, model: Any, singular: str) -> AP
     write.__annotations__["object_id"] = id_path
     write.__doc__ = (
         f"Replace the {label}'s grants (and owner). Only its owner or an admin may (403). "
-        "`change` implies `view`. The change is in the audit log."
+        "`change` implies `view`. The change is in the audit log. A new owner who already "
+        "has one of the same name (or, for a document, the same archive serial number) "
+        "is refused with 409."
     )
     router.add_api_route(
         f"/{{{singular}_id}}/permissions",
@@ -64,7 +66,7 @@ def permission_routes(*, prefix: str, tag: str, model: Any, singular: str) -> AP
         methods=["PUT"],
         operation_id=f"{tag}_permissions_set",
         response_model=ObjectPermissions,
-        responses=responses(401, 403, 404, 422),
+        responses=responses(401, 403, 404, 409, 422),
     )
     return router
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Query, Request, Response, status
 
 from paless_shared.audit import service as audit
-from paless_shared.documents import bulk, editing, notes, uploads
+from paless_shared.documents import bulk, editing, history, notes, uploads
 from paless_shared.documents import service as documents
 from paless_shared.platform.errors import InvalidInput, NotFound, PayloadTooLarge
 from paless_shared.search import service as search
@@ -287,10 +287,14 @@ async def document_history(
     page: Pagination,
 ) -> AuditPage:
     """The document's audit log, newest first: created, updated (old → new), notes,
-    downloads, shares, deletion."""
-    await documents.get_document(uow.session, principal, document_id)
-    events = await audit.list_events(
-        uow.session, limit=page.limit, cursor=page.cursor, document_id=document_id
+    downloads, shares, deletion.
+
+    Shown as your access allows now: tags, custom fields, correspondents and document
+    types you may not see are left out of the changes (an update that changed only
+    those is not listed, so a page may hold fewer events than `limit`), and `client`
+    addresses are shown only to the document's owner and to admins."""
+    events = await history.document_history(
+        uow.session, principal, document_id, limit=page.limit, cursor=page.cursor
     )
     return AuditPage(
         items=[AuditEvent.model_validate(event) for event in events.items],

@@ -157,8 +157,9 @@ def _crud_router(
 
     update_object.__annotations__["body"] = update
     update_object.__doc__ = (
-        f"Change a {singular.replace('_', ' ')}; only the fields sent change. A new name "
-        "is searchable on its documents at once."
+        f"Change a {singular.replace('_', ' ')}; only the fields sent change. A change "
+        "grant suffices, except for a new name: only the owner or an admin may rename "
+        "(403 otherwise). A new name is searchable on its documents at once."
     )
     update_object.__annotations__["object_id"] = id_path
     router.add_api_route(
@@ -176,7 +177,8 @@ def _crud_router(
         await service.delete_object(uow.session, principal, model, object_id)
 
     delete_object.__doc__ = (
-        f"Delete a {singular.replace('_', ' ')}; documents keep everything else."
+        f"Delete a {singular.replace('_', ' ')} (its owner or an admin only; 403 for "
+        "others who may see it); documents keep everything else."
     )
     delete_object.__annotations__["object_id"] = id_path
     router.add_api_route(

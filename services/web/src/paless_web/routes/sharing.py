@@ -44,7 +44,7 @@ async def create_share_link(
 ) -> ShareLink:
     """Create a public link to the document (anyone who may view it may share it). Whoever
     has the link can download the file, without an account, until it expires or is
-    revoked."""
+    revoked, and only while you may still view the document."""
     link = await service.create_link(
         uow.session, principal, document_id, expires_at=body.expires_at
     )
@@ -61,7 +61,8 @@ async def create_share_link(
 async def list_share_links(
     document_id: uuid.UUID, principal: CurrentPrincipal, uow: UnitOfWorkDep
 ) -> ShareLinkList:
-    """The document's links, newest first, revoked and expired ones included."""
+    """The document's links, newest first, revoked and expired ones included: all of
+    them if you may change the document, else the ones you made."""
     links = await service.list_links(uow.session, principal, document_id)
     return ShareLinkList(items=[_link_out(link) for link in links])
 

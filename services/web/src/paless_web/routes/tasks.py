@@ -25,7 +25,8 @@ async def list_tasks(
     kind: Annotated[str | None, Query(max_length=64)] = None,
     document_id: uuid.UUID | None = None,
 ) -> TaskPage:
-    """Background tasks, newest first: your own, or everyone's for an admin."""
+    """Background tasks, newest first: those of documents you may see (whoever started
+    them), your other tasks, or everyone's for an admin."""
     found = await service.list_tasks(
         uow.session,
         principal,
@@ -44,5 +45,6 @@ async def list_tasks(
     "/{task_id}", operation_id="tasks_get", response_model=Task, responses=responses(401, 404, 422)
 )
 async def get_task(task_id: uuid.UUID, principal: CurrentPrincipal, uow: UnitOfWorkDep) -> Task:
-    """One task: its state, attempts and last error."""
+    """One task: its state, attempts and last error. A document's task is visible to
+    whoever may see the document now."""
     return Task.model_validate(await service.get_task(uow.session, principal, task_id))

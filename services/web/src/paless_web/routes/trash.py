@@ -51,11 +51,13 @@ async def restore(
     responses=responses(401, 403, 404, 422),
 )
 async def purge(document_id: uuid.UUID, principal: CurrentPrincipal, uow: UnitOfWorkDep) -> None:
-    """Delete a trashed document for good: its record now, its files right after."""
+    """Delete a trashed document for good: its record now, its files right after. Only
+    its owner or an admin may (403 for others who may see it)."""
     await documents.purge_document(uow.session, uow.jobs, principal, document_id)
 
 
 @router.delete("", operation_id="trash_empty", response_model=Purged, responses=responses(401))
 async def empty(principal: CurrentPrincipal, uow: UnitOfWorkDep) -> Purged:
-    """Empty your trash now: every trashed document is deleted for good."""
+    """Empty your trash now: every trashed document you own is deleted for good
+    (documents of others you may see in the trash stay)."""
     return Purged(purged=await documents.empty_trash(uow.session, uow.jobs, principal))

@@ -20,8 +20,17 @@ class AuditEvent(BaseModel):
     object_type: str | None
     object_id: uuid.UUID | None
     document_id: uuid.UUID | None
-    details: dict[str, Any] = Field(description='For updates: {"changes": {"field": [old, new]}}.')
-    client: str | None = Field(description="The caller's address.")
+    details: dict[str, Any] = Field(
+        description=(
+            'For updates: {"changes": {"field": [old, new]}}; custom fields as '
+            '{"custom_fields": [{field id: {"name", "value"}}, …]}.'
+        )
+    )
+    client: str | None = Field(
+        description=(
+            "The caller's address (in a document's history: only for its owner and admins)."
+        )
+    )
 
 
 class AuditPage(BaseModel):

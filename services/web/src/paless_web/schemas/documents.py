@@ -58,9 +58,10 @@ class DocumentSummary(BaseModel):
     status: DocumentStatus
     failure_reason: str | None = Field(description="Why processing failed, for a person.")
     duplicate_of: uuid.UUID | None = Field(
-        validation_alias="duplicate_of_id",
+        default=None,
         description=(
-            "The earliest other document of the same owner with identical content. "
+            "The earliest document of the same owner with identical content added before "
+            "this one, not in the trash, among those you may see; null for the earliest. "
             "Duplicates are kept, never dropped: this only points them out."
         ),
     )
@@ -69,10 +70,16 @@ class DocumentSummary(BaseModel):
     added_at: datetime = Field(description="When paless received the document.")
     modified_at: datetime
     deleted_at: datetime | None = Field(description="When it was moved to the trash.")
-    correspondent: uuid.UUID | None = Field(default=None, validation_alias="correspondent_id")
-    document_type: uuid.UUID | None = Field(default=None, validation_alias="document_type_id")
+    correspondent: uuid.UUID | None = Field(
+        default=None, description="null also when it is one you may not see."
+    )
+    document_type: uuid.UUID | None = Field(
+        default=None, description="null also when it is one you may not see."
+    )
     archive_serial_number: int | None = None
-    tags: list[uuid.UUID] = Field(default_factory=list, description="Tag ids, by tag name.")
+    tags: list[uuid.UUID] = Field(
+        default_factory=list, description="Ids of the tags you may see, by tag name."
+    )
     custom_fields: list[CustomFieldValue] = Field(default_factory=list)
     search: SearchHit | None = Field(
         default=None, description="Present on search results (`q` or `title_like`)."

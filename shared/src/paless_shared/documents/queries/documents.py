@@ -8,13 +8,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, any_, case, func, select, tuple_, update
+from sqlalchemy import Row, and_, any_, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from paless_shared.access.conditions import can_change, can_view
 from paless_shared.platform.database import id_array
 from paless_shared.platform.principal import Principal
-from paless_shared.tables import Document, DocumentStatus
+from paless_shared.tables import Correspondent, Document, DocumentStatus, DocumentType
 
 
 async def add(session: AsyncSession, document: Document) -> None:
@@ -140,23 +141,47 @@ async def count_by_status(session: AsyncSession) -> dict[DocumentStatus, int]:
     return counts
 
 
-async def lock_content(session: AsyncSession, owner_id: uuid.UUID, sha256: str) -> None:
-    """Serialize, until commit, the work of transactions on the same owner's content."""
-    await session.execute(
-        select(func.pg_advisory_xact_lock(func.hashtextextended(f"{owner_id}:{sha256}", 0)))
-    )
-
-
-async def mark_copies(session: AsyncSession, owner_id: uuid.UUID, sha256: str) -> None:
-    """Point every document with this owner and content at the earliest of them
-    (by added_at, then id); the earliest points nowhere."""
-    same = (Document.owner_id == owner_id) & (Document.sha256 == sha256)
+async def references(
+    session: AsyncSession, principal: Principal, document_ids: Sequence[uuid.UUID]
+) -> Sequence[Row[uuid.UUID, uuid.UUID | None, uuid.UUID | None, uuid.UUID | None]]:
+    """(document id, correspondent id, document type id, earliest copy id) of these
+    documents, each reference only when the principal may see what it names. The
+    earliest copy: the first (by added_at, then id) document of the same owner with the
+    same content, added before it and not in the trash (from the (owner, sha256)
+    index)."""
+    copy = aliased(Document)
     earliest = (
-        select(Document.id).where(same).order_by(Document.added_at, Document.id).limit(1)
-    ).scalar_subquery()
-    await session.execute(
-        update(Document)
-        .where(same)
-        .values(duplicate_of_id=case((Document.id == earliest, None), else_=earliest))
-        .execution_options(synchronize_session="fetch")
+        select(copy.id)
+        .where(
+            Document.sha256.is_not(None),
+            copy.owner_id == Document.owner_id,
+            copy.sha256 == Document.sha256,
+            copy.deleted_at.is_(None),
+            tuple_(copy.added_at, copy.id) < tuple_(Document.added_at, Document.id),
+            can_view(copy, principal),
+        )
+        .order_by(copy.added_at, copy.id)
+        .limit(1)
+        .correlate(Document)
+        .scalar_subquery()
     )
+    statement = (
+        select(Document.id, Correspondent.id, DocumentType.id, earliest)
+        .select_from(Document)
+        .outerjoin(
+            Correspondent,
+            and_(
+                Correspondent.id == Document.correspondent_id,
+                can_view(Correspondent, principal),
+            ),
+        )
+        .outerjoin(
+            DocumentType,
+            and_(
+                DocumentType.id == Document.document_type_id,
+                can_view(DocumentType, principal),
+            ),
+        )
+        .where(Document.id.in_(document_ids))
+    )
+    return (await session.execute(statement)).all()

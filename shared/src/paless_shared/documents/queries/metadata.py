@@ -4,7 +4,7 @@ and notes."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Row, any_, delete, func, literal, or_, select, true
@@ -110,6 +110,18 @@ async def visible_fields(
         select(CustomField).where(CustomField.id.in_(ids), can_view(CustomField, principal))
     )
     return {custom_field.id: custom_field for custom_field in result.scalars()}
+
+
+async def visible_field_names(
+    session: AsyncSession, principal: Principal, names: Iterable[str]
+) -> set[str]:
+    """Which of these names are those of custom fields the principal may see."""
+    result = await session.execute(
+        select(CustomField.name).where(
+            CustomField.name.in_(list(names)), can_view(CustomField, principal)
+        )
+    )
+    return set(result.scalars())
 
 
 async def field_values(

@@ -1,7 +1,7 @@
 """saved views
 
-Revision ID: 0100
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-29 01:00:00
 
 A saved view is a named filter + sort + display of the document list, owned like the
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0100"
-down_revision: str | None = "0006"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,9 +1,6 @@
-"""Statements of search: filtering, ranking, snippets and keeping the index current.
-
-The search index is a stored `tsvector` per document (GIN-indexed) over the title
-(weight A), file name and the names of its tags, correspondent and type (B), its notes
-(C) and its text (D), so every web replica answers from the same index. Queries use
-web-search syntax (`websearch_to_tsquery`): "exact phrase", -excluded, or.
+"""Statements that find documents: filters, full-text conditions, ranking and
+snippets. Queries use web-search syntax (`websearch_to_tsquery`): "exact phrase",
+-excluded, or.
 """
 
 from __future__ import annotations
@@ -11,7 +8,7 @@ from __future__ import annotations
 import html
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -29,7 +26,6 @@ from sqlalchemy import (
     text,
     tuple_,
 )
-from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
@@ -43,17 +39,19 @@ from paless_shared.search.filters import (
     Sort,
     condition_value,
 )
+from paless_shared.search.queries.index import regconfig
+from paless_shared.search.queries.names import text_condition
+from paless_shared.search.terms import NamedObjects
 from paless_shared.tables import (
     CustomField,
     CustomFieldType,
     CustomFieldValue,
     Document,
+    Tag,
     document_tags,
 )
 
-# Characters of extracted text that go into the index and that snippets are cut from
-# (a tsvector is limited to 1 MB; 300,000 characters is about a hundred dense pages).
-SEARCH_CONTENT_CHARS = 300_000
+# Characters of text that snippets are cut from.
 SNIPPET_SOURCE_CHARS = 20_000
 SNIPPET_WINDOW = 1_200
 _QUERY_TERMS = re.compile(r'"([^"]*)"|(\S+)')
@@ -64,17 +62,19 @@ _START, _STOP = "\x02", "\x03"
 _HEADLINE_OPTIONS = f"StartSel={_START}, StopSel={_STOP}, MaxWords=35, MinWords=15"
 
 
-def regconfig(language: str) -> Any:
-    return cast(literal(language), REGCONFIG)
+def _tagged(tag_ids: Sequence[uuid.UUID]) -> ColumnElement[bool]:
+    return exists().where(
+        document_tags.c.document_id == Document.id, document_tags.c.tag_id.in_(tag_ids)
+    )
 
 
-# --- query building ---
-
-
-def _tagged(tag_ids: Sequence[uuid.UUID] | None = None) -> ColumnElement[bool]:
+def _tagged_visibly(principal: Principal) -> ColumnElement[bool]:
+    """Carries a tag the principal may see (tags they may not see do not count)."""
     condition = document_tags.c.document_id == Document.id
-    if tag_ids is not None:
-        condition = and_(condition, document_tags.c.tag_id.in_(tag_ids))
+    if not principal.is_admin:
+        condition = and_(
+            condition, document_tags.c.tag_id.in_(select(Tag.id).where(can_view(Tag, principal)))
+        )
     return exists().where(condition)
 
 
@@ -162,16 +162,20 @@ def filter_conditions(
     principal: Principal,
     filters: DocumentFilter,
     fields: dict[uuid.UUID, CustomField],
-    query: Any,
+    *,
+    config: Any,
+    named: Mapping[str, NamedObjects],
+    rest_has_lexemes: Sequence[bool],
 ) -> list[ColumnElement[bool]]:
-    """The WHERE conditions of a document list: visible, not trashed, and every filter
-    (`query` is the filter's tsquery, or None)."""
+    """The WHERE conditions of a document list: visible, not trashed, and every filter.
+    `named` and `rest_has_lexemes`: what `text_condition` needs when words of `q` name
+    objects."""
     conditions: list[ColumnElement[bool]] = [
         can_view(Document, principal),
         Document.deleted_at.is_(None),
     ]
-    if query is not None:
-        conditions.append(Document.search_vector.bool_op("@@")(query))
+    if filters.q:
+        conditions.append(text_condition(filters.q, named, rest_has_lexemes, config))
     if filters.title_like:
         # word_similarity(title_like, title) >= pg_trgm.word_similarity_threshold (0.6),
         # answered from the trigram index.
@@ -183,7 +187,8 @@ def filter_conditions(
     if filters.tags_none:
         conditions.append(~_tagged(filters.tags_none))
     if filters.is_tagged is not None:
-        conditions.append(_tagged() if filters.is_tagged else ~_tagged())
+        tagged = _tagged_visibly(principal)
+        conditions.append(tagged if filters.is_tagged else ~tagged)
     if filters.correspondent:
         conditions.append(Document.correspondent_id.in_(filters.correspondent))
     if filters.document_type:
@@ -213,14 +218,17 @@ async def find_rows(
     limit: int,
     after: tuple[Any, uuid.UUID] | None,
     rank_window: int,
+    named: Mapping[str, NamedObjects],
+    rest_has_lexemes: Sequence[bool],
 ) -> tuple[Sequence[Any], bool]:
     """Up to `limit` rows (document, sort_key) the principal may see that pass every
     filter, after the cursor position `after`; and whether sort_key is a score."""
     sort = filters.effective_sort
     config = regconfig(language)
     query = func.websearch_to_tsquery(config, filters.q) if filters.q else None
-
-    conditions = filter_conditions(principal, filters, fields, query)
+    conditions = filter_conditions(
+        principal, filters, fields, config=config, named=named, rest_has_lexemes=rest_has_lexemes
+    )
 
     if sort is Sort.relevance:
         if query is not None:
@@ -355,45 +363,6 @@ def _mark(headline: str) -> str:
     return html.escape(headline).replace(_START, "<mark>").replace(_STOP, "</mark>")
 
 
-# --- keeping the index current ---
-
-_REFRESH = text(
-    """
-    UPDATE documents AS d SET search_vector =
-        setweight(to_tsvector(CAST(:language AS regconfig), d.title), 'A')
-        || setweight(to_tsvector(CAST(:language AS regconfig), concat_ws(' ',
-            d.original_filename,
-            (SELECT string_agg(t.name, ' ') FROM document_tags dt JOIN tags t ON t.id = dt.tag_id
-              WHERE dt.document_id = d.id),
-            (SELECT c.name FROM correspondents c WHERE c.id = d.correspondent_id),
-            (SELECT y.name FROM document_types y WHERE y.id = d.document_type_id))), 'B')
-        || setweight(to_tsvector(CAST(:language AS regconfig), coalesce(
-            (SELECT string_agg(n.text, ' ') FROM notes n WHERE n.document_id = d.id), '')), 'C')
-        || setweight(to_tsvector(CAST(:language AS regconfig),
-            left(coalesce(d.content, ''), :limit)), 'D')
-    WHERE d.id = ANY(:ids)
-    """
-)
-
-
-async def refresh(session: AsyncSession, document_ids: Sequence[uuid.UUID], language: str) -> None:
-    """Recompute the search vectors of these documents."""
-    await session.execute(
-        _REFRESH,
-        {"language": language, "limit": SEARCH_CONTENT_CHARS, "ids": list(document_ids)},
-    )
-
-
-async def document_ids_after(
-    session: AsyncSession, after: uuid.UUID | None, limit: int
-) -> list[uuid.UUID]:
-    """Every document's id (trashed too), in id order, a batch at a time."""
-    statement = select(Document.id).order_by(Document.id).limit(limit)
-    if after is not None:
-        statement = statement.where(Document.id > after)
-    return list((await session.execute(statement)).scalars())
-
-
 async def count_rows(
     session: AsyncSession,
     principal: Principal,
@@ -402,14 +371,18 @@ async def count_rows(
     *,
     language: str,
     cap: int,
+    named: Mapping[str, NamedObjects],
+    rest_has_lexemes: Sequence[bool],
 ) -> int:
     """How many documents the principal may see pass every filter, counted up to `cap`
     (a count stays cheap however many match)."""
-    query = func.websearch_to_tsquery(regconfig(language), filters.q) if filters.q else None
-    matching = (
-        select(Document.id)
-        .where(*filter_conditions(principal, filters, fields, query))
-        .limit(cap)
-        .subquery()
+    conditions = filter_conditions(
+        principal,
+        filters,
+        fields,
+        config=regconfig(language),
+        named=named,
+        rest_has_lexemes=rest_has_lexemes,
     )
+    matching = select(Document.id).where(*conditions).limit(cap).subquery()
     return int((await session.execute(select(func.count()).select_from(matching))).scalar_one())

@@ -1,0 +1,176 @@
+"""Statements of search that match words of `q` against the names of tags,
+correspondents and document types the reader may see.
+
+Those names are not in the search index (who may see them differs by reader): a word
+that names objects the reader may see also matches the documents carrying them, found
+through those objects' own indexes at query time.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Text,
+    and_,
+    any_,
+    cast,
+    column,
+    false,
+    func,
+    intersect,
+    literal,
+    or_,
+    select,
+    union,
+    union_all,
+    values,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from paless_shared.access.conditions import can_view
+from paless_shared.platform.principal import Principal
+from paless_shared.search.queries.index import regconfig
+from paless_shared.search.terms import NamedObjects, disjuncts, positive, rest_texts
+from paless_shared.tables import Correspondent, Document, DocumentType, Tag, document_tags
+
+_ORGANISERS: dict[str, Any] = {
+    "tag": Tag,
+    "correspondent": Correspondent,
+    "document_type": DocumentType,
+}
+
+
+async def named_objects(
+    session: AsyncSession, principal: Principal, terms: Sequence[str], language: str
+) -> dict[str, NamedObjects]:
+    """For each term (without exclusion marks) that matches the name of a tag,
+    correspondent or document type the principal may see: those objects' ids. One
+    statement; the terms are matched as `q` matches text."""
+    if not terms:
+        return {}
+    config = regconfig(language)
+    wanted = values(column("term", Text), name="terms").data([(term,) for term in terms])
+    statements = [
+        select(wanted.c.term, literal(kind).label("kind"), model.id)
+        .select_from(wanted)
+        .join(
+            model,
+            func.to_tsvector(config, model.name).bool_op("@@")(
+                func.websearch_to_tsquery(config, wanted.c.term)
+            ),
+        )
+        .where(can_view(model, principal))
+        for kind, model in _ORGANISERS.items()
+    ]
+    found: dict[str, dict[str, set[uuid.UUID]]] = {}
+    for term, kind, object_id in await session.execute(union_all(*statements)):
+        found.setdefault(term, {name: set() for name in _ORGANISERS})[kind].add(object_id)
+    return {
+        term: NamedObjects(
+            tags=frozenset(ids["tag"]),
+            correspondents=frozenset(ids["correspondent"]),
+            document_types=frozenset(ids["document_type"]),
+        )
+        for term, ids in found.items()
+    }
+
+
+async def has_lexemes(session: AsyncSession, texts: Sequence[str], language: str) -> list[bool]:
+    """Whether each text makes a query that can match anything (not only stop words)."""
+    config = regconfig(language)
+    result = await session.execute(
+        select(*(func.numnode(func.websearch_to_tsquery(config, text)) > 0 for text in texts))
+    )
+    return list(result.one())
+
+
+def _carrying(objects: NamedObjects) -> Any:
+    """Ids of the documents that carry any of these objects (from their indexes)."""
+    parts: list[Any] = []
+    if objects.tags:
+        parts.append(
+            select(document_tags.c.document_id).where(
+                document_tags.c.tag_id.in_(sorted(objects.tags))
+            )
+        )
+    if objects.correspondents:
+        parts.append(
+            select(Document.id).where(Document.correspondent_id.in_(sorted(objects.correspondents)))
+        )
+    if objects.document_types:
+        parts.append(
+            select(Document.id).where(Document.document_type_id.in_(sorted(objects.document_types)))
+        )
+    return union(*parts) if len(parts) > 1 else parts[0]
+
+
+async def visible_ids(
+    session: AsyncSession, principal: Principal, model: Any, ids: set[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of these tags, correspondents or document types the principal may see."""
+    if not ids:
+        return set()
+    result = await session.execute(
+        select(model.id).where(model.id.in_(ids), can_view(model, principal))
+    )
+    return set(result.scalars())
+
+
+def _matches(text: str, config: Any) -> ColumnElement[bool]:
+    return Document.search_vector.bool_op("@@")(func.websearch_to_tsquery(config, text))
+
+
+def _id_array(found: Sequence[Any]) -> Any:
+    """The ids in every one of these sets, as one array computed once (an InitPlan):
+    the documents are then fetched by primary key and only their vectors read for the
+    other words. (As `IN (…)`, the planner may instead test every document's vector,
+    which reads them all.)"""
+    all_of: Any = intersect  # typed loosely: mypy 2.4 crashes inferring its overloads
+    candidates = (all_of(*found) if len(found) > 1 else found[0]).subquery()
+    # Cast, so that ANY reads one array value rather than rows of a subquery.
+    return cast(select(func.array_agg(candidates.c.id)).scalar_subquery(), ARRAY(UUID))
+
+
+def text_condition(
+    q: str,
+    named: Mapping[str, NamedObjects],
+    rest_has_lexemes: Sequence[bool],
+    config: Any,
+) -> ColumnElement[bool]:
+    """What `q` asks of a document. Without names of objects in it, the index alone
+    answers (`search_vector @@ q`). Otherwise each alternative asks: each term that
+    names objects, of the text or of the objects; the other terms, of the text; an
+    excluded term that names objects, of neither. `rest_has_lexemes` says, per
+    alternative, whether its `rest_texts` can match anything (stop words cannot)."""
+    if not named:
+        return _matches(q, config)
+    alternatives: list[ColumnElement[bool]] = []
+    groups = disjuncts(q)
+    for group, rest, rest_matches in zip(
+        groups, rest_texts(groups, named), rest_has_lexemes, strict=True
+    ):
+        found: list[Any] = []  # id sets the documents must all be in
+        excluded: list[ColumnElement[bool]] = []
+        for term in group:
+            objects = named.get(positive(term))
+            if objects is None:
+                continue
+            if term.startswith("-"):
+                excluded.append(Document.id.not_in(_carrying(objects)))
+            else:
+                text_matches = select(Document.id).where(_matches(term, config))
+                found.append(union(text_matches, _carrying(objects)))
+        conditions: list[ColumnElement[bool]] = []
+        if found:
+            conditions.append(Document.id == any_(_id_array(found)))
+        if rest and rest_matches:
+            conditions.append(_matches(rest, config))
+        conditions.extend(excluded)
+        if conditions:
+            alternatives.append(and_(*conditions))
+    return or_(*alternatives) if alternatives else false()
