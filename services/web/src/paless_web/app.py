@@ -25,13 +25,14 @@ from paless_web.routes import (
     trash,
     uploads,
     users,
+    versions,
 )
 from paless_web.state import WebConfig, open_state
 
 API_PREFIX = "/api/v1"
 
 DESCRIPTION = """
-paless keeps your documents: upload PDFs, let the workers read them, find and
+paless keeps your documents: upload PDFs and scans, let the workers read them, find and
 download them again. Files never pass through this API on the way out: downloads
 are short-lived signed URLs straight to storage.
 
@@ -62,7 +63,7 @@ def create_app(config: WebConfig | None = None, *, http: HttpSettings | None = N
     problems.install(app)
     apidocs.install(app)
     api = APIRouter(prefix=API_PREFIX)
-    for module in (auth, documents, uploads, trash, tasks):
+    for module in (auth, documents, versions, uploads, trash, tasks):
         api.include_router(module.router)
     for router in (
         organisation.tags,

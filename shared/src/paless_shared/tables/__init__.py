@@ -22,6 +22,7 @@ from paless_shared.tables.organisation import (
 )
 from paless_shared.tables.sharing import ShareLink
 from paless_shared.tables.tasks import Task, TaskStatus
+from paless_shared.tables.versions import DocumentPage, DocumentVersion, ProcessingRun, RunStatus
 
 __all__ = [
     "ApiToken",
@@ -31,14 +32,18 @@ __all__ = [
     "CustomFieldType",
     "CustomFieldValue",
     "Document",
+    "DocumentPage",
     "DocumentStatus",
     "DocumentType",
+    "DocumentVersion",
     "Grant",
     "Group",
     "GroupMember",
     "MatchingAlgorithm",
     "Note",
     "Permission",
+    "ProcessingRun",
+    "RunStatus",
     "ShareLink",
     "Tag",
     "Task",

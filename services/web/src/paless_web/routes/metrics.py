@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field
 
@@ -39,8 +41,9 @@ async def metrics(state: StateDep) -> Response:
 
     Meant for the cluster's monitoring; keep it off the public ingress.
     """
-    queue_name = state.config.redis.queue_name
-    QUEUE_DEPTH.labels(queue_name).set(await queue_depth(state.queue, queue_name))
+    redis = state.config.redis
+    for queue_name in (redis.queue_name, redis.ocr_queue_name):
+        QUEUE_DEPTH.labels(queue_name).set(await queue_depth(state.queue, queue_name))
     # Read only: a session without a unit of work (nothing to commit).
     async with state.sessionmaker() as session:
         for status, count in (await count_by_status(session)).items():
@@ -49,6 +52,13 @@ async def metrics(state: StateDep) -> Response:
 
 
 @router.get("/metrics/queue", operation_id="operations_queue_depth", response_model=QueueDepth)
-async def queue(state: StateDep) -> QueueDepth:
-    """Queue depth as JSON, for KEDA's `metrics-api` scaler to size the worker pool."""
-    return QueueDepth(queue_depth=await queue_depth(state.queue, state.config.redis.queue_name))
+async def queue(
+    state: StateDep,
+    queue: Annotated[Literal["default", "ocr"], Query()] = "default",
+) -> QueueDepth:
+    """Queue depth as JSON, for KEDA's `metrics-api` scaler to size a worker pool:
+    `queue=ocr` counts pages waiting for OCR (one job per page), the default queue
+    everything else."""
+    redis = state.config.redis
+    name = redis.ocr_queue_name if queue == "ocr" else redis.queue_name
+    return QueueDepth(queue_depth=await queue_depth(state.queue, name))
