@@ -116,13 +116,23 @@ class _opened:
         self._source = source
         self._max_pixels = max_pixels
         self._image: Image.Image | None = None
+        self._previous_limit = Image.MAX_IMAGE_PIXELS
 
     def __enter__(self) -> Image.Image:
+        # Pillow's limit is process-wide: set for this file, given back after it.
         Image.MAX_IMAGE_PIXELS = self._max_pixels
+        try:
+            self._image = self._open()
+        except BaseException:
+            Image.MAX_IMAGE_PIXELS = self._previous_limit
+            raise
+        return self._image
+
+    def _open(self) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             try:
-                self._image = Image.open(self._source)
+                return Image.open(self._source)
             except (Image.DecompressionBombError, Image.DecompressionBombWarning):
                 raise InvalidDocument(
                     f"the image has more than {self._max_pixels:,} pixels, the most allowed"
@@ -131,9 +141,9 @@ class _opened:
                 raise InvalidDocument("the image is damaged: its format cannot be read") from None
             except (OSError, ValueError, SyntaxError) as exc:
                 raise InvalidDocument(f"the image is damaged: {exc}") from None
-        return self._image
 
     def __exit__(self, *exc_info: object) -> None:
+        Image.MAX_IMAGE_PIXELS = self._previous_limit
         if self._image is not None:
             self._image.close()
 
