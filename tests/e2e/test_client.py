@@ -64,9 +64,9 @@ async def stack(servers: Any, tmp_path_factory: pytest.TempPathFactory) -> Async
     env = service_env(folder, PALESS_WEB_PORT=str(port))
     try:
         web = running.start("paless-web", env=env)
-        worker = running.start("paless-worker", env=env)
+        workers = running.start_workers(env)
         await wait_until_ready(f"http://127.0.0.1:{port}", web)
-        yield Stack(f"http://127.0.0.1:{port}", [web, worker])
+        yield Stack(f"http://127.0.0.1:{port}", [web, *workers])
     finally:
         running.kill_all()
 

@@ -102,6 +102,7 @@ async def run(
     try:
         env = processes.env("worker", PALESS_WORKER_MAX_TRIES=str(MAX_TRIES))
         worker = processes.start("paless-worker", env)
+        processes.start_ocr_worker(PALESS_WORKER_MAX_TRIES=str(MAX_TRIES))
         ids: dict[str, uuid.UUID] = {}
         async with in_process_web() as client:
 

@@ -299,9 +299,7 @@ async def test_sanity_check_reports_a_ready_document_whose_original_is_gone_and_
     report = await sanity_report(client, make_account, queue, run_worker, db)
 
     assert report["documents_checked"] == 3
-    assert sorted(report["missing"]) == sorted(
-        [storage.original_key(broken), missing_thumbnail]
-    )
+    assert sorted(report["missing"]) == sorted([storage.original_key(broken), missing_thumbnail])
     assert report["missing_count"] == 2
     assert report["size_mismatch"] == [] and report["checksum_mismatch"] == []
     assert report["orphans"] == [] and report["orphan_count"] == 0
