@@ -12,6 +12,7 @@ from paless_shared.documents.service import count_by_status
 from paless_shared.platform.jobs import queue_depth
 from paless_web.deps import StateDep
 from paless_web.observability import DOCUMENTS, QUEUE_DEPTH
+from paless_web.problems import responses
 
 router = APIRouter(tags=["operations"])
 
@@ -51,7 +52,12 @@ async def metrics(state: StateDep) -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
-@router.get("/metrics/queue", operation_id="operations_queue_depth", response_model=QueueDepth)
+@router.get(
+    "/metrics/queue",
+    operation_id="operations_queue_depth",
+    response_model=QueueDepth,
+    responses=responses(422),
+)
 async def queue(
     state: StateDep,
     queue: Annotated[Literal["default", "ocr"], Query()] = "default",

@@ -16,6 +16,7 @@ OCR_FORM_FIELDS: dict[str, dict[str, Any]] = {
     "ocr_mode": {
         "type": "string",
         "enum": ["auto", "redo", "force", "off"],
+        "examples": ["force"],
         "description": "OCR mode for this document (default: the server's).",
     },
     "ocr_languages": {
@@ -23,13 +24,14 @@ OCR_FORM_FIELDS: dict[str, dict[str, Any]] = {
         "examples": ["eng+deu"],
         "description": "Tesseract languages, joined by + or commas.",
     },
-    "ocr_deskew": {"type": "boolean"},
-    "ocr_rotate_pages": {"type": "boolean"},
-    "ocr_clean": {"type": "boolean"},
-    "ocr_pdfa": {"type": "boolean"},
+    "ocr_deskew": {"type": "boolean", "examples": [True]},
+    "ocr_rotate_pages": {"type": "boolean", "examples": [True]},
+    "ocr_clean": {"type": "boolean", "examples": [False]},
+    "ocr_pdfa": {"type": "boolean", "examples": [True]},
     "password": {
         "type": "string",
         "format": "password",
+        "examples": ["open sesame"],
         "description": "Opens an encrypted PDF; never stored in the database.",
     },
 }
