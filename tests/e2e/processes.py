@@ -114,6 +114,14 @@ class Services:
         self.started.append(service)
         return service
 
+    def start_workers(self, env: dict[str, str]) -> list[Service]:
+        """A worker for the default queue and one for the OCR queue: what documents
+        need to become ready (scans and images go through the OCR queue)."""
+        return [
+            self.start("paless-worker", env=env),
+            self.start("paless-worker", "--queue", "ocr", env=env),
+        ]
+
     def kill_all(self) -> None:
         for service in self.started:
             if service.process.poll() is None:

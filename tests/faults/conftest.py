@@ -71,6 +71,11 @@ class Processes:
         self.started.append(service)
         return service
 
+    def start_ocr_worker(self, **overrides: str) -> Service:
+        """A worker for the OCR queue, where scans' and images' pages are read."""
+        env = self.env("ocr-worker", PALESS_WORKER_QUEUE="ocr", **overrides)
+        return self.start("paless-worker", env)
+
     def kill_all(self) -> None:
         for service in self.started:
             with suppress(ProcessLookupError):
