@@ -26,6 +26,7 @@ import pytest
 import yaml
 from pydantic_settings import BaseSettings
 
+from paless_shared.platform import ocr as paless_ocr
 from paless_shared.platform import settings as paless_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -181,12 +182,15 @@ def quantity(value: str | int | float) -> float:
 
 
 def settings_classes() -> list[type[BaseSettings]]:
+    """Every settings class the services read (platform.settings, and the OCR
+    settings kept beside the OCR options in platform.ocr)."""
     return [
         value
-        for name, value in vars(paless_settings).items()
+        for module in (paless_settings, paless_ocr)
+        for name, value in vars(module).items()
         if isinstance(value, type)
         and issubclass(value, BaseSettings)
-        and value.__module__ == paless_settings.__name__
+        and value.__module__ == module.__name__
         and not name.startswith("_")
     ]
 
