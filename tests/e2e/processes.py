@@ -137,7 +137,7 @@ def services_fixture(tmp_path: Path) -> Iterator[Services]:
         running.kill_all()
 
 
-async def wait_until_ready(base_url: str, service: Service, within: float = 30) -> None:
+async def wait_until_ready(base_url: str, service: Service, within: float = 90) -> None:
     deadline = time.monotonic() + within
     last = "no answer"
     async with httpx.AsyncClient(base_url=base_url, timeout=2) as http:

@@ -105,7 +105,7 @@ async def test_upload_process_download_and_delete_across_real_processes(
             return body
 
         document = await eventually(
-            fetch, lambda d: d["status"] in ("ready", "failed"), within=30, watch=stack
+            fetch, lambda d: d["status"] in ("ready", "failed"), within=90, watch=stack
         )
         assert document["status"] == "ready", document["failure_reason"]
         assert document["page_count"] == 2
@@ -178,7 +178,7 @@ async def test_document_whose_job_was_lost_is_processed_by_scheduler_and_worker(
     final = await eventually(
         status,
         lambda s: s in (DocumentStatus.ready, DocumentStatus.failed),
-        within=30,
+        within=90,
         watch=stack,
     )
     assert final == DocumentStatus.ready

@@ -164,7 +164,7 @@ class MemoryWatch:
         self.sample()
 
 
-async def wait_for_file(path: Path, service: Service, within: float = 30) -> None:
+async def wait_for_file(path: Path, service: Service, within: float = 90) -> None:
     """Until the service has written `path` (a worker's heartbeat: it is up)."""
     deadline = time.monotonic() + within
     while not await asyncio.to_thread(path.exists):
