@@ -45,7 +45,11 @@ async def present(
                     "custom_fields": [
                         CustomFieldValue.model_validate(value) for value in extra.custom_fields
                     ],
-                    "search": SearchHitOut(score=hit.score, snippet=hit.snippet) if hit else None,
+                    "search": (
+                        SearchHitOut(score=hit.score, snippet=hit.snippet, ranked=hit.ranked)
+                        if hit
+                        else None
+                    ),
                 }
             )
         )

@@ -22,6 +22,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    literal_column,
     select,
     text,
     tuple_,
@@ -39,7 +40,7 @@ from paless_shared.search.filters import (
     Sort,
     condition_value,
 )
-from paless_shared.search.queries.index import regconfig
+from paless_shared.search.queries.index import regconfig, tsquery
 from paless_shared.search.queries.names import text_condition
 from paless_shared.search.terms import NamedObjects
 from paless_shared.tables import (
@@ -163,7 +164,7 @@ def filter_conditions(
     filters: DocumentFilter,
     fields: dict[uuid.UUID, CustomField],
     *,
-    config: Any,
+    language: str,
     named: Mapping[str, NamedObjects],
     rest_has_lexemes: Sequence[bool],
 ) -> list[ColumnElement[bool]]:
@@ -175,7 +176,7 @@ def filter_conditions(
         Document.deleted_at.is_(None),
     ]
     if filters.q:
-        conditions.append(text_condition(filters.q, named, rest_has_lexemes, config))
+        conditions.append(text_condition(filters.q, named, rest_has_lexemes, language))
     if filters.title_like:
         # word_similarity(title_like, title) >= pg_trgm.word_similarity_threshold (0.6),
         # answered from the trigram index.
@@ -208,6 +209,21 @@ def filter_conditions(
     return conditions
 
 
+def score_of(query: Any) -> Any:
+    """Relevance of a document to a tsquery: cover density (how close together, and
+    how often, the words occur, weighted by field: title > file name > notes > text)
+    divided by the document's length, so that a short document about the words ranks
+    above a long one that mentions them in passing; a query word in few documents
+    makes few covers, so a document that repeats the rare word ranks higher."""
+    return func.ts_rank_cd(_WEIGHTS, Document.search_vector, query, RANK_NORMALISATION)
+
+
+# ts_rank_cd's weights of D (text), C (notes), B (file name), A (title).
+_WEIGHTS = literal_column("CAST('{0.1, 0.3, 0.4, 1.0}' AS real[])")
+# 2: divide by the document's length.
+RANK_NORMALISATION = 2
+
+
 async def find_rows(
     session: AsyncSession,
     principal: Principal,
@@ -221,22 +237,35 @@ async def find_rows(
     named: Mapping[str, NamedObjects],
     rest_has_lexemes: Sequence[bool],
 ) -> tuple[Sequence[Any], bool]:
-    """Up to `limit` rows (document, sort_key) the principal may see that pass every
-    filter, after the cursor position `after`; and whether sort_key is a score."""
+    """Up to `limit` rows (document, sort_key, ranked) the principal may see that pass
+    every filter, after the cursor position `after`; and whether the order is by score.
+
+    Relevance order with `q`: the newest `rank_window` matches, by score (ranked);
+    then every older match, newest first (ranked false, sort_key its added_at). Each
+    page reads at most `rank_window` vectors, and every match is reachable by paging."""
     sort = filters.effective_sort
-    config = regconfig(language)
-    query = func.websearch_to_tsquery(config, filters.q) if filters.q else None
+    query = tsquery(filters.q, language) if filters.q else None
     conditions = filter_conditions(
-        principal, filters, fields, config=config, named=named, rest_has_lexemes=rest_has_lexemes
+        principal,
+        filters,
+        fields,
+        language=language,
+        named=named,
+        rest_has_lexemes=rest_has_lexemes,
     )
+    if query is not None or filters.title_like:
+        # asyncpg prepares every statement, and after five runs Postgres may switch a
+        # prepared statement to a generic plan that ignores the values; for a search
+        # (how common is this word?) that plan can be many times slower. Plan this
+        # transaction's statements with their values.
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    if sort is Sort.relevance and query is not None:
+        return await _relevance_rows(session, conditions, query, limit, after, rank_window), True
 
     if sort is Sort.relevance:
-        if query is not None:
-            score: Any = func.ts_rank(Document.search_vector, query)
-        elif filters.title_like:
-            score = func.word_similarity(filters.title_like, Document.title)
-        else:
+        if not filters.title_like:
             raise InvalidInput("sort: relevance needs `q` or `title_like`")
+        score: Any = func.word_similarity(filters.title_like, Document.title)
         sort_key: Any = cast(score, Float)
         descending = True
     else:
@@ -250,44 +279,87 @@ async def find_rows(
             Sort.title_desc: Document.title,
         }[sort]
         descending = sort.value.startswith("-")
+    statement = _listing(sort_key, score is not None).where(*conditions)
+    statement = _ordered(statement, sort_key, after, descending)
+    rows = (await session.execute(statement.limit(limit))).all()
+    return rows, score is not None
 
-    statement: Select[Any] = select(Document, sort_key.label("sort_key")).options(
+
+def _listing(sort_key: Any, ranked: bool) -> Select[Any]:
+    return select(Document, sort_key.label("sort_key"), literal(ranked).label("ranked")).options(
         defer(Document.content), defer(Document.pdf_metadata)
     )
-    if sort is Sort.relevance and query is not None:
+
+
+def _ordered(
+    statement: Select[Any], sort_key: Any, after: tuple[Any, uuid.UUID] | None, descending: bool
+) -> Select[Any]:
+    if after is not None:
+        value, row_id = after
+        position = tuple_(sort_key, Document.id)
+        bound = tuple_(literal(value, sort_key.type), literal(row_id, Document.id.type))
+        statement = statement.where(position < bound if descending else position > bound)
+    if descending:
+        return statement.order_by(sort_key.desc(), Document.id.desc())
+    return statement.order_by(sort_key.asc(), Document.id.asc())
+
+
+async def _relevance_rows(
+    session: AsyncSession,
+    conditions: list[ColumnElement[bool]],
+    query: Any,
+    limit: int,
+    after: tuple[Any, uuid.UUID] | None,
+    rank_window: int,
+) -> list[Any]:
+    rows: list[Any] = []
+    newest_first = (Document.added_at.desc(), Document.id.desc())
+    if after is None or isinstance(after[0], float):
         # Ranking reads each candidate's whole vector (TOASTed, a few KB): bounded to
         # the newest `rank_window` matches, so a word in every document costs the
         # same at 100k documents as at 10k. Rarer words rank all their matches.
         window = (
             select(Document.id)
             .where(*conditions)
-            .order_by(Document.added_at.desc(), Document.id.desc())
+            .order_by(*newest_first)
             .limit(rank_window)
             .subquery()
         )
-        statement = statement.join(window, window.c.id == Document.id)
+        sort_key = cast(score_of(query), Float)
+        statement = _listing(sort_key, True).join(window, window.c.id == Document.id)
+        statement = _ordered(statement, sort_key, after, descending=True)
+        rows = list((await session.execute(statement.limit(limit))).all())
+        if len(rows) >= limit:
+            return rows
+        # The rest: matches older than the window, newest first.
+        edge = (
+            await session.execute(
+                select(Document.added_at, Document.id)
+                .where(*conditions)
+                .order_by(*newest_first)
+                .offset(rank_window - 1)
+                .limit(1)
+            )
+        ).first()
+        if edge is None:
+            return rows
+        before: tuple[Any, uuid.UUID] = (edge[0], edge[1])
     else:
-        statement = statement.where(*conditions)
-    if after is not None:
-        value, row_id = after
-        position = tuple_(sort_key, Document.id)
-        statement = statement.where(
-            position < tuple_(literal(value, sort_key.type), literal(row_id, Document.id.type))
-            if descending
-            else position > tuple_(literal(value, sort_key.type), literal(row_id, Document.id.type))
+        before = after
+    rest = (
+        _listing(Document.added_at, False)
+        .where(
+            *conditions,
+            tuple_(Document.added_at, Document.id)
+            < tuple_(
+                literal(before[0], Document.added_at.type), literal(before[1], Document.id.type)
+            ),
         )
-    if descending:
-        statement = statement.order_by(sort_key.desc(), Document.id.desc())
-    else:
-        statement = statement.order_by(sort_key.asc(), Document.id.asc())
-    if query is not None or filters.title_like:
-        # asyncpg prepares every statement, and after five runs Postgres may switch a
-        # prepared statement to a generic plan that ignores the values; for a search
-        # (how common is this word?) that plan can be many times slower. Plan this
-        # transaction's statements with their values.
-        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-    rows = (await session.execute(statement.limit(limit))).all()
-    return rows, score is not None
+        .order_by(*newest_first)
+        .limit(limit - len(rows))
+    )
+    rows.extend((await session.execute(rest)).all())
+    return rows
 
 
 async def page_hits(
@@ -304,14 +376,12 @@ async def page_hits(
     config = regconfig(language)
     columns: list[Any] = [Document.id]
     if filters.q:
-        query = func.websearch_to_tsquery(config, filters.q)
+        query = tsquery(filters.q, language)
         source = _snippet_source(filters.q)
         columns += [
             func.ts_headline(config, _unmarked(source), query, _HEADLINE_OPTIONS),
             func.ts_headline(config, _unmarked(Document.title), query, _HEADLINE_OPTIONS),
-            cast(func.ts_rank(Document.search_vector, query), Float)
-            if with_scores
-            else literal(0.0),
+            cast(score_of(query), Float) if with_scores else literal(0.0),
         ]
     else:
         columns += [
@@ -380,7 +450,7 @@ async def count_rows(
         principal,
         filters,
         fields,
-        config=regconfig(language),
+        language=language,
         named=named,
         rest_has_lexemes=rest_has_lexemes,
     )
