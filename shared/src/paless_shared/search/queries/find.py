@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Float,
-    Select,
     and_,
     any_,
     case,
@@ -22,13 +21,10 @@ from sqlalchemy import (
     exists,
     func,
     literal,
-    literal_column,
     select,
     text,
-    tuple_,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import defer
 
 from paless_shared.access.conditions import can_view
 from paless_shared.platform.errors import InvalidInput
@@ -40,6 +36,7 @@ from paless_shared.search.filters import (
     Sort,
     condition_value,
 )
+from paless_shared.search.queries import rank as ranking
 from paless_shared.search.queries.index import regconfig, tsquery
 from paless_shared.search.queries.names import text_condition
 from paless_shared.search.terms import NamedObjects
@@ -209,21 +206,6 @@ def filter_conditions(
     return conditions
 
 
-def score_of(query: Any) -> Any:
-    """Relevance of a document to a tsquery: cover density (how close together, and
-    how often, the words occur, weighted by field: title > file name > notes > text)
-    divided by the document's length, so that a short document about the words ranks
-    above a long one that mentions them in passing; a query word in few documents
-    makes few covers, so a document that repeats the rare word ranks higher."""
-    return func.ts_rank_cd(_WEIGHTS, Document.search_vector, query, RANK_NORMALISATION)
-
-
-# ts_rank_cd's weights of D (text), C (notes), B (file name), A (title).
-_WEIGHTS = literal_column("CAST('{0.1, 0.3, 0.4, 1.0}' AS real[])")
-# 2: divide by the document's length.
-RANK_NORMALISATION = 2
-
-
 async def find_rows(
     session: AsyncSession,
     principal: Principal,
@@ -260,7 +242,9 @@ async def find_rows(
         # transaction's statements with their values.
         await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     if sort is Sort.relevance and query is not None:
-        return await _relevance_rows(session, conditions, query, limit, after, rank_window), True
+        return await ranking.relevance_rows(
+            session, conditions, query, limit, after, rank_window
+        ), True
 
     if sort is Sort.relevance:
         if not filters.title_like:
@@ -279,87 +263,10 @@ async def find_rows(
             Sort.title_desc: Document.title,
         }[sort]
         descending = sort.value.startswith("-")
-    statement = _listing(sort_key, score is not None).where(*conditions)
-    statement = _ordered(statement, sort_key, after, descending)
+    statement = ranking.listing(sort_key, score is not None).where(*conditions)
+    statement = ranking.ordered(statement, sort_key, after, descending)
     rows = (await session.execute(statement.limit(limit))).all()
     return rows, score is not None
-
-
-def _listing(sort_key: Any, ranked: bool) -> Select[Any]:
-    return select(Document, sort_key.label("sort_key"), literal(ranked).label("ranked")).options(
-        defer(Document.content), defer(Document.pdf_metadata)
-    )
-
-
-def _ordered(
-    statement: Select[Any], sort_key: Any, after: tuple[Any, uuid.UUID] | None, descending: bool
-) -> Select[Any]:
-    if after is not None:
-        value, row_id = after
-        position = tuple_(sort_key, Document.id)
-        bound = tuple_(literal(value, sort_key.type), literal(row_id, Document.id.type))
-        statement = statement.where(position < bound if descending else position > bound)
-    if descending:
-        return statement.order_by(sort_key.desc(), Document.id.desc())
-    return statement.order_by(sort_key.asc(), Document.id.asc())
-
-
-async def _relevance_rows(
-    session: AsyncSession,
-    conditions: list[ColumnElement[bool]],
-    query: Any,
-    limit: int,
-    after: tuple[Any, uuid.UUID] | None,
-    rank_window: int,
-) -> list[Any]:
-    rows: list[Any] = []
-    newest_first = (Document.added_at.desc(), Document.id.desc())
-    if after is None or isinstance(after[0], float):
-        # Ranking reads each candidate's whole vector (TOASTed, a few KB): bounded to
-        # the newest `rank_window` matches, so a word in every document costs the
-        # same at 100k documents as at 10k. Rarer words rank all their matches.
-        window = (
-            select(Document.id)
-            .where(*conditions)
-            .order_by(*newest_first)
-            .limit(rank_window)
-            .subquery()
-        )
-        sort_key = cast(score_of(query), Float)
-        statement = _listing(sort_key, True).join(window, window.c.id == Document.id)
-        statement = _ordered(statement, sort_key, after, descending=True)
-        rows = list((await session.execute(statement.limit(limit))).all())
-        if len(rows) >= limit:
-            return rows
-        # The rest: matches older than the window, newest first.
-        edge = (
-            await session.execute(
-                select(Document.added_at, Document.id)
-                .where(*conditions)
-                .order_by(*newest_first)
-                .offset(rank_window - 1)
-                .limit(1)
-            )
-        ).first()
-        if edge is None:
-            return rows
-        before: tuple[Any, uuid.UUID] = (edge[0], edge[1])
-    else:
-        before = after
-    rest = (
-        _listing(Document.added_at, False)
-        .where(
-            *conditions,
-            tuple_(Document.added_at, Document.id)
-            < tuple_(
-                literal(before[0], Document.added_at.type), literal(before[1], Document.id.type)
-            ),
-        )
-        .order_by(*newest_first)
-        .limit(limit - len(rows))
-    )
-    rows.extend((await session.execute(rest)).all())
-    return rows
 
 
 async def page_hits(
@@ -381,7 +288,7 @@ async def page_hits(
         columns += [
             func.ts_headline(config, _unmarked(source), query, _HEADLINE_OPTIONS),
             func.ts_headline(config, _unmarked(Document.title), query, _HEADLINE_OPTIONS),
-            cast(score_of(query), Float) if with_scores else literal(0.0),
+            cast(ranking.score_of(query), Float) if with_scores else literal(0.0),
         ]
     else:
         columns += [

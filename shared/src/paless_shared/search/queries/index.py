@@ -71,10 +71,11 @@ _REFRESH = text(
             || setweight(to_tsvector('paless_simple', x.original_filename), 'B')
             || setweight(to_tsvector('paless_simple', x.notes), 'C')
             || setweight(to_tsvector('paless_simple', x.content), 'D') AS exact,
-            setweight(to_tsvector(x.config, x.title), 'A')
-            || setweight(to_tsvector(x.config, x.original_filename), 'B')
-            || setweight(to_tsvector(x.config, x.notes), 'C')
-            || setweight(to_tsvector(x.config, x.content), 'D') AS stemmed
+            CASE WHEN x.config = CAST('paless_simple' AS regconfig) THEN ''::tsvector ELSE
+                setweight(to_tsvector(x.config, x.title), 'A')
+                || setweight(to_tsvector(x.config, x.original_filename), 'B')
+                || setweight(to_tsvector(x.config, x.notes), 'C')
+                || setweight(to_tsvector(x.config, x.content), 'D') END AS stemmed
         FROM (
             SELECT d.id, d.title, d.original_filename,
                 CAST(CASE WHEN l.name = 'simple' THEN 'paless_simple'
