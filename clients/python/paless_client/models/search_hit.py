@@ -18,10 +18,14 @@ class SearchHit:
         score (float): Relevance: higher is better.
         snippet (None | str | Unset): HTML: an excerpt of the text (escaped) around the hits, which are wrapped in
             <mark>; present when searching with `q`.
+        ranked (bool | Unset): In relevance order with `q`: true for the newest PALESS_SEARCH_RANK_WINDOW matches, which
+            come first, by score; false for the older matches after them, listed newest first (every match is reachable by
+            paging). Default: True.
     """
 
     score: float
     snippet: None | str | Unset = UNSET
+    ranked: bool | Unset = True
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -33,6 +37,8 @@ class SearchHit:
         else:
             snippet = self.snippet
 
+        ranked = self.ranked
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -42,6 +48,8 @@ class SearchHit:
         )
         if snippet is not UNSET:
             field_dict["snippet"] = snippet
+        if ranked is not UNSET:
+            field_dict["ranked"] = ranked
 
         return field_dict
 
@@ -59,9 +67,12 @@ class SearchHit:
 
         snippet = _parse_snippet(d.pop("snippet", UNSET))
 
+        ranked = d.pop("ranked", UNSET)
+
         search_hit = cls(
             score=score,
             snippet=snippet,
+            ranked=ranked,
         )
 
         search_hit.additional_properties = d
