@@ -182,7 +182,10 @@ def p(samples: list[float], q: float) -> float:
 
 
 async def measure(
-    database_url: str, ids: list[uuid.UUID], cases: list[tuple[str, int, list[str]]]
+    database_url: str,
+    ids: list[uuid.UUID],
+    cases: list[tuple[str, int, list[str]]],
+    reach_targets: int,
 ) -> tuple[dict[tuple[str, int], int | None], dict[str, list[float]], dict[str, Any]]:
     from paless_shared.platform.database import create_engine, create_sessionmaker
     from paless_shared.platform.principal import Principal
@@ -207,7 +210,11 @@ async def measure(
                 timings[kind].append(time.perf_counter() - started)
             listed = [position[d.id] for d in found.documents]
             ranks[(kind, target)] = listed.index(target) + 1 if target in listed else None
-            if kind == "broad" and target < len(ids) - RECENT and reach["older_broad_targets"] < 20:
+            if (
+                kind == "broad"
+                and target < len(ids) - RECENT
+                and reach["older_broad_targets"] < reach_targets
+            ):
                 # Page the whole relevance order (pages of 100) for the target.
                 reach["older_broad_targets"] += 1
                 cursor = None
@@ -234,6 +241,9 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--targets", type=int, default=200)
     parser.add_argument("--label", default="current")
+    parser.add_argument(
+        "--reach", type=int, default=20, help="older broad targets to look for by paging"
+    )
     parser.add_argument(
         "--postgres-url",
         default="postgresql://postgres@127.0.0.1:5432/postgres",
@@ -276,7 +286,7 @@ def main() -> None:
     seeding = time.perf_counter()
     ids = asyncio.run(seed(database_url, documents))
     print(f"seeded and indexed in {time.perf_counter() - seeding:.0f}s")
-    ranks, timings, reach = asyncio.run(measure(database_url, ids, cases))
+    ranks, timings, reach = asyncio.run(measure(database_url, ids, cases, args.reach))
 
     report: dict[str, Any] = {
         "benchmark": "relevance",
