@@ -146,3 +146,14 @@ async def test_did_you_mean_offers_nothing_from_documents_of_others(
 
     assert page["items"] == []
     assert page["did_you_mean"] is None
+
+
+async def test_odd_queries_answer_without_error(
+    client: httpx.AsyncClient, account: Account, stored: StoredDocuments
+) -> None:
+    await stored.add(account, "Électricité invoice", "the bill")
+
+    for q in ["-", '"', "or", "the", "a-b-c", "&|!:*", "électricite", "x" * 300, "'; --"]:
+        page = await search(client, account, q=q)
+        assert isinstance(page["items"], list)
+    assert len((await search(client, account, q="electricite"))["items"]) == 1
