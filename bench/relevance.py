@@ -276,9 +276,7 @@ def main() -> None:
         expected[(kind, target)] = ranking.index(target) + 1 if target in ranking else None
 
     postgres = ensure_postgres(REPO / ".test", args.postgres_url, free_port())
-    plain = asyncio.run(
-        create_database(postgres.url, f"paless_bench_relevance_{os.getpid()}", drop_existing=True)
-    )
+    plain = asyncio.run(create_database(postgres.url, "paless_bench_relevance", drop_existing=True))
     database_url = plain.replace("postgresql://", "postgresql+asyncpg://", 1)
     from paless_shared.migrate import upgrade
 
