@@ -18,6 +18,10 @@ REQUIRED_EXTENSIONS = {
         "it is one of PostgreSQL's contrib modules: package postgresql-contrib on most "
         "distributions, part of postgresql-NN on Debian and Ubuntu"
     ),
+    "unaccent": (
+        "it is one of PostgreSQL's contrib modules: package postgresql-contrib on most "
+        "distributions, part of postgresql-NN on Debian and Ubuntu"
+    ),
 }
 
 

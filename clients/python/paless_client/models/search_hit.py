@@ -19,11 +19,15 @@ class SearchHit:
         snippet (None | str | Unset): HTML: an excerpt of the text (escaped) around the hits, which are wrapped in
             <mark>; present when searching with `q`.
         pages (list[int] | Unset): Pages (from 1) whose text matches `q`, when searching with `q`.
+        ranked (bool | Unset): In relevance order with `q`: true for the newest PALESS_SEARCH_RANK_WINDOW matches, which
+            come first, by score; false for the older matches after them, listed newest first (every match is reachable by
+            paging). Default: True.
     """
 
     score: float
     snippet: None | str | Unset = UNSET
     pages: list[int] | Unset = UNSET
+    ranked: bool | Unset = True
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -39,6 +43,8 @@ class SearchHit:
         if not isinstance(self.pages, Unset):
             pages = self.pages
 
+        ranked = self.ranked
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -50,6 +56,8 @@ class SearchHit:
             field_dict["snippet"] = snippet
         if pages is not UNSET:
             field_dict["pages"] = pages
+        if ranked is not UNSET:
+            field_dict["ranked"] = ranked
 
         return field_dict
 
@@ -69,10 +77,13 @@ class SearchHit:
 
         pages = cast(list[int], d.pop("pages", UNSET))
 
+        ranked = d.pop("ranked", UNSET)
+
         search_hit = cls(
             score=score,
             snippet=snippet,
             pages=pages,
+            ranked=ranked,
         )
 
         search_hit.additional_properties = d

@@ -45,9 +45,13 @@ async def present(
                     "custom_fields": [
                         CustomFieldValue.model_validate(value) for value in extra.custom_fields
                     ],
-                    "search": SearchHitOut(score=hit.score, snippet=hit.snippet, pages=hit.pages)
-                    if hit
-                    else None,
+                    "search": (
+                        SearchHitOut(
+                            score=hit.score, snippet=hit.snippet, pages=hit.pages, ranked=hit.ranked
+                        )
+                        if hit
+                        else None
+                    ),
                 }
             )
         )

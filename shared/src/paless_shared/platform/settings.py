@@ -199,10 +199,12 @@ class CdnSettings(_Settings):
 class SearchSettings(_Settings):
     # Postgres text search configuration for the stored search vectors and queries:
     # `simple` (no stemming, any language) or a language such as `english` or `german`
-    # (stemming, stop words). After changing it, run `paless reindex`.
+    # (stemming; the words as written are indexed too). After changing it, run
+    # `paless reindex`.
     search_language: Annotated[str, Field(pattern=r"^[a-z_]{1,63}$")] = "simple"
     # Relevance ordering ranks the newest this-many matches of a query (ranking reads
-    # every candidate's index entry, so an unbounded window grows with the archive).
+    # every candidate's index entry, so an unbounded window grows with the archive);
+    # older matches follow, newest first, unranked.
     search_rank_window: Annotated[int, Field(ge=50, le=100_000)] = 1000
 
 

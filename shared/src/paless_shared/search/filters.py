@@ -88,6 +88,9 @@ class SearchHit:
     score: float
     snippet: str | None = None
     pages: list[int] = field(default_factory=list)  # of the text's hits, from 1
+    # False for matches beyond the relevance window (listed newest first after the
+    # ranked ones).
+    ranked: bool = True
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,9 @@ class Found:
     documents: Sequence[Document]
     hits: dict[uuid.UUID, SearchHit] = field(default_factory=dict)
     next_cursor: str | None = None
+    # For a search with no hits: the query with its words replaced by similar ones
+    # that do occur, when that query finds something.
+    did_you_mean: str | None = None
 
 
 # --- cursors: the sort, the last row's sort value and id ---
@@ -114,7 +120,8 @@ def decode_cursor(cursor: str, sort: Sort) -> tuple[Any, uuid.UUID]:
         if sort in (Sort.added, Sort.added_desc, Sort.created, Sort.created_desc):
             value = datetime.fromisoformat(value)
         elif sort is Sort.relevance:
-            value = float(value)
+            # A score within the relevance window; a time (added_at) beyond it.
+            value = datetime.fromisoformat(value) if isinstance(value, str) else float(value)
         elif not isinstance(value, str):
             raise ValueError
         return value, uuid.UUID(row_id)

@@ -18,7 +18,7 @@ from paless_shared.platform.settings import SearchSettings
 from paless_shared.search import terms
 from paless_shared.search.filters import DocumentFilter, Found, SearchHit, decode_cursor
 from paless_shared.search.queries import find as queries
-from paless_shared.search.queries import index, names
+from paless_shared.search.queries import index, names, suggest
 from paless_shared.tables import Correspondent, CustomField, DocumentType, Tag
 
 _SETTINGS_KEY = "paless.search"
@@ -66,18 +66,17 @@ async def find_documents(
     documents = [row[0] for row in page.items]
     hits: dict[uuid.UUID, SearchHit] = {}
     if ranked:
-        hits = {row[0].id: SearchHit(score=float(row.sort_key)) for row in page.items}
+        hits = {row[0].id: SearchHit(score=float(row.sort_key)) for row in page.items if row.ranked}
     if (filters.q or filters.title_like) and documents:
-        # Snippets, and scores when the page is sorted by something else, for the
-        # page's rows only.
+        # Snippets, and scores of rows not ordered by score, for the page's rows only.
         for document_id, snippet, rank in await queries.page_hits(
             session,
             [document.id for document in documents],
             filters,
             settings.search_language,
-            with_scores=not ranked,
+            with_scores=len(hits) < len(documents),
         ):
-            hit = hits.setdefault(document_id, SearchHit(score=rank))
+            hit = hits.setdefault(document_id, SearchHit(score=rank, ranked=not ranked))
             hit.snippet = snippet
     if filters.q and documents:
         found_pages = await queries.hit_pages(
@@ -86,7 +85,34 @@ async def find_documents(
         for document_id, numbers in found_pages.items():
             if document_id in hits:
                 hits[document_id].pages = numbers
-    return Found(documents=documents, hits=hits, next_cursor=page.next_cursor)
+    if ranked:
+        for row in page.items:
+            if not row.ranked:
+                hits[row[0].id].ranked = False
+    suggestion = None
+    if filters.q and not documents and cursor is None:
+        suggestion = await _did_you_mean(session, principal, filters)
+    return Found(
+        documents=documents, hits=hits, next_cursor=page.next_cursor, did_you_mean=suggestion
+    )
+
+
+async def _did_you_mean(
+    session: AsyncSession, principal: Principal, filters: DocumentFilter
+) -> str | None:
+    """`q` with each word that occurs in no document replaced by the most similar word
+    of the titles (and names) the principal may see (from the trigram indexes), when
+    the new query finds something."""
+    assert filters.q is not None
+    words = terms.plain_words(filters.q)
+    if not words:
+        return None
+    replacements = await suggest.similar_words(session, principal, words)
+    if not replacements:
+        return None
+    suggestion = terms.replaced(filters.q, replacements)
+    found = await count_documents(session, principal, replace(filters, q=suggestion), cap=1)
+    return suggestion if found else None
 
 
 @dataclass(frozen=True)

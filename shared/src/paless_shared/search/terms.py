@@ -45,3 +45,22 @@ def rest_texts(groups: Sequence[Sequence[str]], named: Mapping[str, NamedObjects
         " ".join(term for term in group if term.startswith("-") or positive(term) not in named)
         for group in groups
     ]
+
+
+_WORD = re.compile(r"\w{3,}")
+
+
+def plain_words(q: str) -> list[str]:
+    """The words of `q` a suggestion may replace: not excluded, not in phrases, not
+    `or`, at least three letters."""
+    words: list[str] = []
+    for token in _TOKENS.findall(q):
+        if token.startswith(("-", '"')) or token.lower() == "or":
+            continue
+        words.extend(word.lower() for word in _WORD.findall(token))
+    return list(dict.fromkeys(words))
+
+
+def replaced(q: str, replacements: Mapping[str, str]) -> str:
+    """`q` with these words (lower case) replaced, case-insensitively."""
+    return _WORD.sub(lambda match: replacements.get(match.group(0).lower(), match.group(0)), q)

@@ -109,6 +109,10 @@ class Document(Base):
     # them at query time); kept current by search.service.refresh_search, never
     # loaded with the row.
     search_vector: Mapped[Any] = deferred(mapped_column(TSVECTOR, nullable=True))
+    # The language of the text (a text search configuration such as `english`, or a
+    # Tesseract code such as `deu`) that the search index stems words in; None: the
+    # setting PALESS_SEARCH_LANGUAGE.
+    language: Mapped[str | None] = mapped_column(String(63))
 
     @property
     def has_thumbnail(self) -> bool:

@@ -176,7 +176,9 @@ async def list_documents(
         uow.session, principal, filters, limit=page.limit, cursor=page.cursor
     )
     items = await present(uow.session, principal, found.documents, hits=found.hits)
-    answer = DocumentPage(items=items, next_cursor=found.next_cursor)
+    answer = DocumentPage(
+        items=items, next_cursor=found.next_cursor, did_you_mean=found.did_you_mean
+    )
     # Built and checked above: serialize once instead of validating it all again.
     return Response(answer.model_dump_json(), media_type="application/json")  # type: ignore[return-value]
 

@@ -25,6 +25,14 @@ class SearchHit(BaseModel):
         default_factory=list,
         description="Pages (from 1) whose text matches `q`, when searching with `q`.",
     )
+    ranked: bool = Field(
+        default=True,
+        description=(
+            "In relevance order with `q`: true for the newest PALESS_SEARCH_RANK_WINDOW "
+            "matches, which come first, by score; false for the older matches after them, "
+            "listed newest first (every match is reachable by paging)."
+        ),
+    )
 
 
 class CustomFieldValue(BaseModel):
@@ -100,6 +108,13 @@ class DocumentPage(BaseModel):
     items: list[DocumentSummary]
     next_cursor: str | None = Field(
         description="Pass as `cursor` for the next page; null on the last page."
+    )
+    did_you_mean: str | None = Field(
+        default=None,
+        description=(
+            "When a search with `q` finds nothing: the query with words that occur in no "
+            "document replaced by similar words of titles, if that query finds something."
+        ),
     )
 
 

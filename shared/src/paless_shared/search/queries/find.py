@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Float,
-    Select,
     and_,
     any_,
     case,
@@ -24,10 +23,8 @@ from sqlalchemy import (
     literal,
     select,
     text,
-    tuple_,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import defer
 
 from paless_shared.access.conditions import can_view
 from paless_shared.platform.errors import InvalidInput
@@ -39,7 +36,8 @@ from paless_shared.search.filters import (
     Sort,
     condition_value,
 )
-from paless_shared.search.queries.index import regconfig
+from paless_shared.search.queries import rank as ranking
+from paless_shared.search.queries.index import regconfig, tsquery
 from paless_shared.search.queries.names import text_condition
 from paless_shared.search.terms import NamedObjects
 from paless_shared.tables import (
@@ -165,7 +163,7 @@ def filter_conditions(
     filters: DocumentFilter,
     fields: dict[uuid.UUID, CustomField],
     *,
-    config: Any,
+    language: str,
     named: Mapping[str, NamedObjects],
     rest_has_lexemes: Sequence[bool],
 ) -> list[ColumnElement[bool]]:
@@ -177,7 +175,7 @@ def filter_conditions(
         Document.deleted_at.is_(None),
     ]
     if filters.q:
-        conditions.append(text_condition(filters.q, named, rest_has_lexemes, config))
+        conditions.append(text_condition(filters.q, named, rest_has_lexemes, language))
     if filters.title_like:
         # word_similarity(title_like, title) >= pg_trgm.word_similarity_threshold (0.6),
         # answered from the trigram index.
@@ -223,22 +221,37 @@ async def find_rows(
     named: Mapping[str, NamedObjects],
     rest_has_lexemes: Sequence[bool],
 ) -> tuple[Sequence[Any], bool]:
-    """Up to `limit` rows (document, sort_key) the principal may see that pass every
-    filter, after the cursor position `after`; and whether sort_key is a score."""
+    """Up to `limit` rows (document, sort_key, ranked) the principal may see that pass
+    every filter, after the cursor position `after`; and whether the order is by score.
+
+    Relevance order with `q`: the newest `rank_window` matches, by score (ranked);
+    then every older match, newest first (ranked false, sort_key its added_at). Each
+    page reads at most `rank_window` vectors, and every match is reachable by paging."""
     sort = filters.effective_sort
-    config = regconfig(language)
-    query = func.websearch_to_tsquery(config, filters.q) if filters.q else None
+    query = tsquery(filters.q, language) if filters.q else None
     conditions = filter_conditions(
-        principal, filters, fields, config=config, named=named, rest_has_lexemes=rest_has_lexemes
+        principal,
+        filters,
+        fields,
+        language=language,
+        named=named,
+        rest_has_lexemes=rest_has_lexemes,
     )
+    if query is not None or filters.title_like:
+        # asyncpg prepares every statement, and after five runs Postgres may switch a
+        # prepared statement to a generic plan that ignores the values; for a search
+        # (how common is this word?) that plan can be many times slower. Plan this
+        # transaction's statements with their values.
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    if sort is Sort.relevance and query is not None:
+        return await ranking.relevance_rows(
+            session, conditions, query, limit, after, rank_window
+        ), True
 
     if sort is Sort.relevance:
-        if query is not None:
-            score: Any = func.ts_rank(Document.search_vector, query)
-        elif filters.title_like:
-            score = func.word_similarity(filters.title_like, Document.title)
-        else:
+        if not filters.title_like:
             raise InvalidInput("sort: relevance needs `q` or `title_like`")
+        score: Any = func.word_similarity(filters.title_like, Document.title)
         sort_key: Any = cast(score, Float)
         descending = True
     else:
@@ -252,42 +265,8 @@ async def find_rows(
             Sort.title_desc: Document.title,
         }[sort]
         descending = sort.value.startswith("-")
-
-    statement: Select[Any] = select(Document, sort_key.label("sort_key")).options(
-        defer(Document.content), defer(Document.pdf_metadata)
-    )
-    if sort is Sort.relevance and query is not None:
-        # Ranking reads each candidate's whole vector (TOASTed, a few KB): bounded to
-        # the newest `rank_window` matches, so a word in every document costs the
-        # same at 100k documents as at 10k. Rarer words rank all their matches.
-        window = (
-            select(Document.id)
-            .where(*conditions)
-            .order_by(Document.added_at.desc(), Document.id.desc())
-            .limit(rank_window)
-            .subquery()
-        )
-        statement = statement.join(window, window.c.id == Document.id)
-    else:
-        statement = statement.where(*conditions)
-    if after is not None:
-        value, row_id = after
-        position = tuple_(sort_key, Document.id)
-        statement = statement.where(
-            position < tuple_(literal(value, sort_key.type), literal(row_id, Document.id.type))
-            if descending
-            else position > tuple_(literal(value, sort_key.type), literal(row_id, Document.id.type))
-        )
-    if descending:
-        statement = statement.order_by(sort_key.desc(), Document.id.desc())
-    else:
-        statement = statement.order_by(sort_key.asc(), Document.id.asc())
-    if query is not None or filters.title_like:
-        # asyncpg prepares every statement, and after five runs Postgres may switch a
-        # prepared statement to a generic plan that ignores the values; for a search
-        # (how common is this word?) that plan can be many times slower. Plan this
-        # transaction's statements with their values.
-        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    statement = ranking.listing(sort_key, score is not None).where(*conditions)
+    statement = ranking.ordered(statement, sort_key, after, descending)
     rows = (await session.execute(statement.limit(limit))).all()
     return rows, score is not None
 
@@ -306,14 +285,12 @@ async def page_hits(
     config = regconfig(language)
     columns: list[Any] = [Document.id]
     if filters.q:
-        query = func.websearch_to_tsquery(config, filters.q)
+        query = tsquery(filters.q, language)
         source = _snippet_source(filters.q)
         columns += [
             func.ts_headline(config, _unmarked(source), query, _HEADLINE_OPTIONS),
             func.ts_headline(config, _unmarked(Document.title), query, _HEADLINE_OPTIONS),
-            cast(func.ts_rank(Document.search_vector, query), Float)
-            if with_scores
-            else literal(0.0),
+            cast(ranking.score_of(query), Float) if with_scores else literal(0.0),
         ]
     else:
         columns += [
@@ -334,13 +311,16 @@ async def hit_pages(
 ) -> dict[uuid.UUID, list[int]]:
     """For each document, the numbers of the pages (of its current version, as its
     last completed run read them) whose text matches `q`."""
-    config = regconfig(language)
-    query = func.websearch_to_tsquery(config, q)
+    # The page's words as written (accents folded) and their stems, as a document's
+    # vector holds them, against the same query as the search.
+    vector: Any = func.to_tsvector(regconfig("simple"), DocumentPage.text)
+    if language != "simple":
+        vector = vector.op("||")(func.to_tsvector(regconfig(language), DocumentPage.text))
     statement = (
         select(Document.id, DocumentPage.number)
         .join(DocumentVersion, DocumentVersion.id == Document.current_version_id)
         .join(DocumentPage, DocumentPage.run_id == DocumentVersion.run_id)
-        .where(Document.id.in_(ids), func.to_tsvector(config, DocumentPage.text).op("@@")(query))
+        .where(Document.id.in_(ids), vector.op("@@")(tsquery(q, language)))
         .order_by(Document.id, DocumentPage.number)
     )
     pages: dict[uuid.UUID, list[int]] = {}
@@ -402,7 +382,7 @@ async def count_rows(
         principal,
         filters,
         fields,
-        config=regconfig(language),
+        language=language,
         named=named,
         rest_has_lexemes=rest_has_lexemes,
     )

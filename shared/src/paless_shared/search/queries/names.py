@@ -29,12 +29,12 @@ from sqlalchemy import (
     union_all,
     values,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, REGCONFIG, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.access.conditions import can_view
 from paless_shared.platform.principal import Principal
-from paless_shared.search.queries.index import regconfig
+from paless_shared.search.queries.index import EXACT, stemming, tsquery
 from paless_shared.search.terms import NamedObjects, disjuncts, positive, rest_texts
 from paless_shared.tables import Correspondent, Document, DocumentType, Tag, document_tags
 
@@ -53,16 +53,15 @@ async def named_objects(
     statement; the terms are matched as `q` matches text."""
     if not terms:
         return {}
-    config = regconfig(language)
     wanted = values(column("term", Text), name="terms").data([(term,) for term in terms])
     statements = [
         select(wanted.c.term, literal(kind).label("kind"), model.id)
         .select_from(wanted)
         .join(
             model,
-            func.to_tsvector(config, model.name).bool_op("@@")(
-                func.websearch_to_tsquery(config, wanted.c.term)
-            ),
+            func.to_tsvector(cast(literal(EXACT), REGCONFIG), model.name)
+            .op("||")(func.to_tsvector(cast(literal(stemming(language)), REGCONFIG), model.name))
+            .bool_op("@@")(tsquery(wanted.c.term, language)),
         )
         .where(can_view(model, principal))
         for kind, model in _ORGANISERS.items()
@@ -82,9 +81,8 @@ async def named_objects(
 
 async def has_lexemes(session: AsyncSession, texts: Sequence[str], language: str) -> list[bool]:
     """Whether each text makes a query that can match anything (not only stop words)."""
-    config = regconfig(language)
     result = await session.execute(
-        select(*(func.numnode(func.websearch_to_tsquery(config, text)) > 0 for text in texts))
+        select(*(func.numnode(tsquery(text, language)) > 0 for text in texts))
     )
     return list(result.one())
 
@@ -121,8 +119,8 @@ async def visible_ids(
     return set(result.scalars())
 
 
-def _matches(text: str, config: Any) -> ColumnElement[bool]:
-    return Document.search_vector.bool_op("@@")(func.websearch_to_tsquery(config, text))
+def _matches(text: str, language: str) -> ColumnElement[bool]:
+    return Document.search_vector.bool_op("@@")(tsquery(text, language))
 
 
 def _id_array(found: Sequence[Any]) -> Any:
@@ -140,7 +138,7 @@ def text_condition(
     q: str,
     named: Mapping[str, NamedObjects],
     rest_has_lexemes: Sequence[bool],
-    config: Any,
+    language: str,
 ) -> ColumnElement[bool]:
     """What `q` asks of a document. Without names of objects in it, the index alone
     answers (`search_vector @@ q`). Otherwise each alternative asks: each term that
@@ -148,7 +146,7 @@ def text_condition(
     excluded term that names objects, of neither. `rest_has_lexemes` says, per
     alternative, whether its `rest_texts` can match anything (stop words cannot)."""
     if not named:
-        return _matches(q, config)
+        return _matches(q, language)
     alternatives: list[ColumnElement[bool]] = []
     groups = disjuncts(q)
     for group, rest, rest_matches in zip(
@@ -163,13 +161,13 @@ def text_condition(
             if term.startswith("-"):
                 excluded.append(Document.id.not_in(_carrying(objects)))
             else:
-                text_matches = select(Document.id).where(_matches(term, config))
+                text_matches = select(Document.id).where(_matches(term, language))
                 found.append(union(text_matches, _carrying(objects)))
         conditions: list[ColumnElement[bool]] = []
         if found:
             conditions.append(Document.id == any_(_id_array(found)))
         if rest and rest_matches:
-            conditions.append(_matches(rest, config))
+            conditions.append(_matches(rest, language))
         conditions.extend(excluded)
         if conditions:
             alternatives.append(and_(*conditions))

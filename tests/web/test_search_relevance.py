@@ -1,0 +1,159 @@
+"""Search relevance: stems in the document's language with exact forms kept, accents
+folded, rarity and length in the ranking, every match reachable by paging in relevance
+order past the rank window, and "did you mean" when nothing matches."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import update
+
+from paless_shared.search.service import refresh_search
+from paless_shared.tables import Document
+from tests.conftest import Account
+from tests.web.stored import StoredDocuments, found_ids, running_app, search
+
+RANK_WINDOW = 50
+
+
+@pytest.fixture
+async def client(servers: Any, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[httpx.AsyncClient]:
+    monkeypatch.setenv("PALESS_SEARCH_LANGUAGE", "english")
+    monkeypatch.setenv("PALESS_SEARCH_RANK_WINDOW", str(RANK_WINDOW))
+    async with running_app() as app:
+        yield app
+
+
+@pytest.fixture
+def stored(db: Any) -> StoredDocuments:
+    return StoredDocuments(db)
+
+
+async def _in_english(db: Any, *document_ids: str) -> None:
+    """Mark the documents as English text and index them again (as OCR would)."""
+    async with db() as session:
+        await session.execute(
+            update(Document).where(Document.id.in_(document_ids)).values(language="english")
+        )
+        await refresh_search(session, list(document_ids))
+        await session.commit()
+
+
+async def test_plural_and_singular_match_each_other(
+    client: httpx.AsyncClient, account: Account, stored: StoredDocuments, db: Any
+) -> None:
+    singular = await stored.add(account, "Scan", "one invoice from the plumber")
+    plural = await stored.add(account, "Scan", "three invoices from the plumber")
+    other = await stored.add(account, "Scan", "a letter from the plumber")
+    await _in_english(db, singular, plural, other)
+
+    assert set(await found_ids(client, account, q="invoices")) == {singular, plural}
+    assert set(await found_ids(client, account, q="invoice")) == {singular, plural}
+    # The document with the word as written ranks first.
+    assert (await found_ids(client, account, q="invoices"))[0] == plural
+
+
+async def test_codes_and_names_still_match_exactly(
+    client: httpx.AsyncClient, account: Account, stored: StoredDocuments, db: Any
+) -> None:
+    coded = await stored.add(account, "Contract", "customer number KD-4711 Meyers")
+    near = await stored.add(account, "Contract", "customer number KD-4712 Meyer")
+    await _in_english(db, coded, near)
+
+    assert await found_ids(client, account, q="KD-4711") == [coded]
+    assert await found_ids(client, account, q="kd-4712") == [near]
+    assert await found_ids(client, account, q='"customer number KD-4711"') == [coded]
+
+
+async def test_accents_are_folded(
+    client: httpx.AsyncClient, account: Account, stored: StoredDocuments
+) -> None:
+    accented = await stored.add(account, "Rechnung", "Müller Café résumé")
+    plain = await stored.add(account, "Rechnung", "Mueller Cafe")
+
+    assert set(await found_ids(client, account, q="cafe")) == {accented, plain}
+    assert await found_ids(client, account, q="resume") == [accented]
+    assert await found_ids(client, account, q="résumé") == [accented]
+    assert await found_ids(client, account, q="muller") == [accented]
+
+
+async def test_a_short_document_about_the_rare_word_ranks_first(
+    client: httpx.AsyncClient, account: Account, stored: StoredDocuments
+) -> None:
+    filler = " ".join(f"word{n}" for n in range(300))
+    long_one = await stored.add(account, "Scan", f"boiler {filler} payment")
+    short_one = await stored.add(account, "Scan", "boiler repair payment boiler")
+
+    assert await found_ids(client, account, q="boiler payment") == [short_one, long_one]
+
+
+async def test_every_match_of_a_broad_query_is_reachable_by_paging(
+    client: httpx.AsyncClient, account: Account, stored: StoredDocuments
+) -> None:
+    start = datetime(2020, 1, 1, tzinfo=UTC)
+    oldest = await stored.add(account, "Statement", "bank statement", added_at=start)
+    others = [
+        await stored.add(
+            account, "Statement", f"bank statement {n}", added_at=start + timedelta(days=n + 1)
+        )
+        for n in range(RANK_WINDOW + 9)
+    ]
+
+    seen: list[str] = []
+    ranked: list[bool] = []
+    cursor = None
+    while True:
+        params: dict[str, Any] = {"q": "bank statement", "limit": 7}
+        if cursor:
+            params["cursor"] = cursor
+        page = await search(client, account, **params)
+        seen += [item["id"] for item in page["items"]]
+        ranked += [item["search"]["ranked"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+
+    assert sorted(seen) == sorted([oldest, *others])
+    assert len(seen) == len(set(seen))
+    # The newest RANK_WINDOW matches by score first, then the rest newest first.
+    assert ranked == [True] * RANK_WINDOW + [False] * 10
+    assert seen[-1] == oldest
+
+
+async def test_did_you_mean_when_nothing_matches(
+    client: httpx.AsyncClient, account: Account, stored: StoredDocuments
+) -> None:
+    await stored.add(account, "Electricity invoice March", "the bill")
+
+    page = await search(client, account, q="electrcity")
+
+    assert page["items"] == []
+    assert page["did_you_mean"] == "electricity"
+    assert (await search(client, account, q="electricity"))["did_you_mean"] is None
+
+
+async def test_did_you_mean_offers_nothing_from_documents_of_others(
+    client: httpx.AsyncClient, account: Account, make_account: Any, stored: StoredDocuments
+) -> None:
+    other = await make_account()
+    await stored.add(other, "Electricity invoice March", "the bill")
+
+    page = await search(client, account, q="electrcity")
+
+    assert page["items"] == []
+    assert page["did_you_mean"] is None
+
+
+async def test_odd_queries_answer_without_error(
+    client: httpx.AsyncClient, account: Account, stored: StoredDocuments
+) -> None:
+    await stored.add(account, "Électricité invoice", "the bill")
+
+    for q in ["-", '"', "or", "the", "a-b-c", "&|!:*", "électricite", "x" * 300, "'; --"]:
+        page = await search(client, account, q=q)
+        assert isinstance(page["items"], list)
+    assert len((await search(client, account, q="electricite"))["items"]) == 1
