@@ -1,5 +1,5 @@
 """Saved views in the UI: save the current filter, open a view, the sidebar's list with
-counts, delete."""
+counts, edit (name, filter, sort, display, where it shows), delete."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from paless_shared.saved_views import service
 from paless_shared.saved_views.params import FILTER_KEYS
 from paless_web.deps import UnitOfWorkDep
 from paless_web.ui.render import render, url
-from paless_web.ui.routes.documents import query_string
+from paless_web.ui.routes.documents import DISPLAYS, SORTS, query_string
 from paless_web.ui.session import Session
 
 router = APIRouter(include_in_schema=False)
@@ -61,6 +61,58 @@ async def save_view(request: Request, session: Session, uow: UnitOfWorkDep) -> R
         },
     )
     return RedirectResponse(url(request, f"/views/{view.id}"), status_code=303)
+
+
+def _filter_text(filters: dict[str, object] | None) -> str:
+    params = {
+        key: [str(item) for item in value] if isinstance(value, list) else [str(value)]
+        for key, value in (filters or {}).items()
+    }
+    return query_string(params)
+
+
+@router.get("/views/{view_id}/edit")
+async def edit_view_form(
+    request: Request, view_id: uuid.UUID, session: Session, uow: UnitOfWorkDep
+) -> Response:
+    view = await service.get_view(uow.session, session.principal, view_id, for_change=True)
+    return render(
+        request,
+        "manage/view_edit.html",
+        {
+            "session": session,
+            "csrf": session.csrf,
+            "view": view,
+            "filter_text": _filter_text(view.filters),
+            "sorts": SORTS,
+            "displays": DISPLAYS,
+        },
+    )
+
+
+@router.post("/views/{view_id}/edit")
+async def edit_view(
+    request: Request, view_id: uuid.UUID, session: Session, uow: UnitOfWorkDep
+) -> Response:
+    """Change a view through the same service as `PATCH /api/v1/saved_views/{id}`. The
+    filter is the documents screen's query string (`q=invoice&tags_all=…`); an unknown
+    key is refused rather than dropped."""
+    form = await request.form()
+    raw = str(form.get("filters") or "").strip().lstrip("?")
+    await service.update_view(
+        uow.session,
+        session.principal,
+        view_id,
+        {
+            "name": str(form.get("name") or ""),
+            "filters": parse_qs(raw, keep_blank_values=False),
+            "sort": str(form.get("sort") or "") or None,
+            "display": str(form.get("display") or "table"),
+            "show_on_dashboard": form.get("show_on_dashboard") == "on",
+            "show_in_sidebar": form.get("show_in_sidebar") == "on",
+        },
+    )
+    return RedirectResponse(url(request, "/manage/views"), status_code=303)
 
 
 @router.post("/views/{view_id}/delete")
