@@ -180,6 +180,22 @@ async def test_a_saved_view_is_edited_after_saving_then_deleted(
     ).status_code == 404
 
     csrf = await sign_in(web, owner)
+    # Opened from the view, the documents screen offers to update it with its filter.
+    screen = await web.get(f"/documents?q=water&view={view_id}")
+    assert f'action="/views/{view_id}/update_filter"' in screen.text
+    assert "Update “Gas bills” with this filter" in screen.text
+    updated = await web.post(
+        f"/views/{view_id}/update_filter",
+        data={"csrf_token": csrf, "query": f"q=water&sort=added&display=table&view={view_id}"},
+    )
+    assert updated.status_code == 303
+    api = (await web.get(f"/api/v1/saved_views/{view_id}", headers=owner.headers)).json()
+    assert (api["filters"], api["sort"], api["display"]) == ({"q": "water"}, "added", "table")
+    assert api["name"] == "Gas bills" and api["show_in_sidebar"] is True
+    await sign_in(web, other)
+    assert "update_filter" not in (await web.get(f"/documents?view={view_id}")).text
+
+    csrf = await sign_in(web, owner)
     listing = await web.get("/manage/views")
     assert f'href="/views/{view_id}/edit"' in listing.text
     deleted = await web.post(f"/views/{view_id}/delete", data={"csrf_token": csrf})

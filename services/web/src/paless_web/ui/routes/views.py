@@ -115,6 +115,27 @@ async def edit_view(
     return RedirectResponse(url(request, "/manage/views"), status_code=303)
 
 
+@router.post("/views/{view_id}/update_filter")
+async def update_view_filter(
+    request: Request, view_id: uuid.UUID, session: Session, uow: UnitOfWorkDep
+) -> Response:
+    """Replace a view's filter, sort and display with the documents screen's current
+    ones (offered on that screen when it was opened from a view one may change)."""
+    form = await request.form()
+    current = parse_qs(str(form.get("query") or ""), keep_blank_values=False)
+    await service.update_view(
+        uow.session,
+        session.principal,
+        view_id,
+        {
+            "filters": {key: values for key, values in current.items() if key in FILTER_KEYS},
+            "sort": current["sort"][0] if current.get("sort") else None,
+            "display": current["display"][0] if current.get("display") else "table",
+        },
+    )
+    return RedirectResponse(url(request, f"/views/{view_id}"), status_code=303)
+
+
 @router.post("/views/{view_id}/delete")
 async def delete_view(
     request: Request, view_id: uuid.UUID, session: Session, uow: UnitOfWorkDep

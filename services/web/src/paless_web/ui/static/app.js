@@ -25,7 +25,7 @@
     if (label) label.textContent = count + " selected";
     const query = new URLSearchParams(window.location.search);
     query.delete("notice");
-    ["bulk-query", "save-view-query"].forEach(function (id) {
+    ["bulk-query", "save-view-query", "update-view-query"].forEach(function (id) {
       const field = document.getElementById(id);
       if (field) field.value = query.toString();
     });
