@@ -192,8 +192,15 @@ async def test_a_saved_view_is_edited_after_saving_then_deleted(
     api = (await web.get(f"/api/v1/saved_views/{view_id}", headers=owner.headers)).json()
     assert (api["filters"], api["sort"], api["display"]) == ({"q": "water"}, "added", "table")
     assert api["name"] == "Gas bills" and api["show_in_sidebar"] is True
+    shared = await web.post(
+        f"/views/{view_id}/permissions",
+        data={"csrf_token": csrf, "owner": owner.username, "view_users": other.username},
+    )
+    assert shared.status_code == 303
     await sign_in(web, other)
     assert "update_filter" not in (await web.get(f"/documents?view={view_id}")).text
+    assert "Gas bills" in (await web.get("/manage/views")).text  # shared to view
+    assert (await web.get(f"/views/{view_id}/edit")).status_code == 403
 
     csrf = await sign_in(web, owner)
     listing = await web.get("/manage/views")
@@ -228,6 +235,8 @@ async def test_tags_are_edited_in_place_and_only_the_owner_renames(
     assert f'href="/manage/tags/{tag}"' in listing.text
     form = await web.get(f"/manage/tags/{tag}")
     assert form.status_code == 200 and 'value="bills"' in form.text and "readonly" not in form.text
+    # Its permissions are on the same screen, by name.
+    assert f'name="change_users" value="{changer.username}"' in form.text
     saved = await web.post(
         f"/manage/tags/{tag}",
         data={
@@ -307,6 +316,12 @@ async def test_tags_are_edited_in_place_and_only_the_owner_renames(
     assert renamed.status_code == 403
     deleted = await web.post(f"/manage/tags/{tag}/delete", data={"csrf_token": changer_csrf})
     assert deleted.status_code == 403
+    assert 'id="permissions-read"' in form.text and 'id="permissions-form"' not in form.text
+    taken = await web.post(
+        f"/manage/tags/{tag}/permissions",
+        data={"csrf_token": changer_csrf, "owner": changer.username},
+    )
+    assert taken.status_code == 403
     # Without a change grant: no form at all.
     assert (await web.get(f"/manage/tags/{parent}")).status_code == 404
     async with db() as session:

@@ -11,16 +11,15 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from paless_shared import tables
-from paless_shared.access import service as access
-from paless_shared.accounts import groups, users
 from paless_shared.audit import service as audit
 from paless_shared.documents import editing, notes
 from paless_shared.documents import service as documents
 from paless_shared.documents.read import Extras, extras
-from paless_shared.platform.errors import Forbidden, InvalidInput, NotFound
+from paless_shared.platform.errors import Forbidden, InvalidInput
 from paless_shared.sharing import service as sharing
 from paless_shared.tables import CustomFieldType, DocumentStatus
 from paless_web.deps import ConfigDep, DeliveryDep, UnitOfWorkDep
+from paless_web.ui import grants
 from paless_web.ui.lookups import choices
 from paless_web.ui.render import render, url
 from paless_web.ui.session import Session, UiSession
@@ -61,7 +60,6 @@ async def _context(
             expires_in=config.delivery.download_url_expiry_seconds,
         )
     history = await audit.list_events(uow.session, limit=20, cursor=None, document_id=document.id)
-    permissions = await access.get_permissions(uow.session, principal, tables.Document, document.id)
     return {
         "session": session,
         "csrf": session.csrf,
@@ -72,30 +70,9 @@ async def _context(
         "choices": await choices(uow.session, principal),
         "history": history.items,
         "links": await sharing.list_links(uow.session, principal, document.id),
-        "permissions": permissions,
-        "grants": await _grant_names(uow, permissions),
-        "may_grant": principal.is_admin or permissions.owner == principal.user_id,
+        "grants": await grants.shown(uow.session, principal, tables.Document, document.id),
+        "permissions_action": url(request, f"/documents/{document.id}/permissions"),
         "busy": document.status in BUSY,
-    }
-
-
-async def _grant_names(uow: UnitOfWorkDep, permissions: access.Permissions) -> dict[str, Any]:
-    """The permissions by name: the owner, and who may view or change."""
-    user_ids = [permissions.owner, *permissions.view.users, *permissions.change.users]
-    names = await users.usernames(uow.session, user_ids)
-    group_names = await groups.group_names(
-        uow.session, [*permissions.view.groups, *permissions.change.groups]
-    )
-
-    def named(ids: list[uuid.UUID], found: dict[uuid.UUID, str]) -> list[str]:
-        return sorted(found.get(item, str(item)) for item in ids)
-
-    return {
-        "owner": names.get(permissions.owner, str(permissions.owner)),
-        "view_users": named(permissions.view.users, names),
-        "view_groups": named(permissions.view.groups, group_names),
-        "change_users": named(permissions.change.users, names),
-        "change_groups": named(permissions.change.groups, group_names),
     }
 
 
@@ -250,38 +227,16 @@ async def revoke_link(
     return RedirectResponse(url(request, f"/documents/{document_id}#sharing"), status_code=303)
 
 
-def _names(raw: Any) -> list[str]:
-    return [name.strip() for name in str(raw or "").replace("\n", ",").split(",") if name.strip()]
-
-
 @router.post("/documents/{document_id}/permissions")
 async def set_permissions(
     request: Request, document_id: uuid.UUID, session: Session, uow: UnitOfWorkDep
 ) -> Response:
     """Replace the owner and the grants, named by username and group name, through the
     same service as `PUT /api/v1/documents/{id}/permissions` (owner or admin only)."""
-    form = await request.form()
-    owner = _names(form.get("owner"))
-    if len(owner) != 1:
-        raise InvalidInput("owner: one username")
-    wanted = access.Permissions(
-        owner=(await users.ids_by_username(uow.session, owner))[0],
-        view=access.Grantees(
-            users=await users.ids_by_username(uow.session, _names(form.get("view_users"))),
-            groups=await groups.ids_by_name(uow.session, _names(form.get("view_groups"))),
-        ),
-        change=access.Grantees(
-            users=await users.ids_by_username(uow.session, _names(form.get("change_users"))),
-            groups=await groups.ids_by_name(uow.session, _names(form.get("change_groups"))),
-        ),
-    )
-    await access.set_permissions(
-        uow.session, session.principal, tables.Document, document_id, wanted
-    )
-    try:
-        await access.get_permissions(uow.session, session.principal, tables.Document, document_id)
-    except NotFound:  # given away: the document is no longer theirs to see
-        return RedirectResponse(url(request, "/documents"), status_code=303)
+    principal = session.principal
+    await grants.save(uow.session, principal, tables.Document, document_id, await request.form())
+    if not await grants.still_visible(uow.session, principal, tables.Document, document_id):
+        return RedirectResponse(url(request, "/documents"), status_code=303)  # given away
     return RedirectResponse(url(request, f"/documents/{document_id}#permissions"), status_code=303)
 
 

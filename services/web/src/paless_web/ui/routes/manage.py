@@ -25,6 +25,7 @@ from paless_shared.tables import (
 )
 from paless_shared.tasks import service as tasks
 from paless_web.deps import UnitOfWorkDep
+from paless_web.ui import grants
 from paless_web.ui.render import render, url
 from paless_web.ui.session import Session
 
@@ -179,6 +180,8 @@ async def edit_object_form(
             "may_rename": session.principal.is_admin or item.owner_id == session.principal.user_id,
             "algorithms": list(MatchingAlgorithm),
             "tags": tags,
+            "grants": await grants.shown(uow.session, session.principal, model, item.id),
+            "permissions_action": url(request, f"/manage/{kind}/{item.id}/permissions"),
         },
     )
 
@@ -195,6 +198,20 @@ async def edit_object(
     values = _values(model, await request.form(), creating=False, current=current)
     await organisation.update_object(uow.session, session.principal, model, object_id, values)
     return RedirectResponse(url(request, f"/manage/{kind}"), status_code=303)
+
+
+@router.post("/manage/{kind}/{object_id}/permissions")
+async def set_permissions(
+    request: Request, kind: str, object_id: uuid.UUID, session: Session, uow: UnitOfWorkDep
+) -> Response:
+    """Owner and grants by name, as `PUT /api/v1/{kind}/{id}/permissions` (owner or
+    admin only)."""
+    model, _singular, _plural = _kind(kind)
+    principal = session.principal
+    await grants.save(uow.session, principal, model, object_id, await request.form())
+    if not await grants.still_visible(uow.session, principal, model, object_id):
+        return RedirectResponse(url(request, f"/manage/{kind}"), status_code=303)
+    return RedirectResponse(url(request, f"/manage/{kind}/{object_id}#permissions"), 303)
 
 
 @router.post("/manage/{kind}/{object_id}/delete")

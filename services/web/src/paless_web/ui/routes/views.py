@@ -11,7 +11,9 @@ from fastapi.responses import RedirectResponse
 
 from paless_shared.saved_views import service
 from paless_shared.saved_views.params import FILTER_KEYS
+from paless_shared.tables import SavedView
 from paless_web.deps import UnitOfWorkDep
+from paless_web.ui import grants
 from paless_web.ui.render import render, url
 from paless_web.ui.routes.documents import DISPLAYS, SORTS, query_string
 from paless_web.ui.session import Session
@@ -86,6 +88,8 @@ async def edit_view_form(
             "filter_text": _filter_text(view.filters),
             "sorts": SORTS,
             "displays": DISPLAYS,
+            "grants": await grants.shown(uow.session, session.principal, SavedView, view.id),
+            "permissions_action": url(request, f"/views/{view.id}/permissions"),
         },
     )
 
@@ -134,6 +138,18 @@ async def update_view_filter(
         },
     )
     return RedirectResponse(url(request, f"/views/{view_id}"), status_code=303)
+
+
+@router.post("/views/{view_id}/permissions")
+async def set_permissions(
+    request: Request, view_id: uuid.UUID, session: Session, uow: UnitOfWorkDep
+) -> Response:
+    """Owner and grants by name, as `PUT /api/v1/saved_views/{id}/permissions`."""
+    principal = session.principal
+    await grants.save(uow.session, principal, SavedView, view_id, await request.form())
+    if not await grants.still_visible(uow.session, principal, SavedView, view_id):
+        return RedirectResponse(url(request, "/manage/views"), status_code=303)
+    return RedirectResponse(url(request, f"/views/{view_id}/edit#permissions"), status_code=303)
 
 
 @router.post("/views/{view_id}/delete")
