@@ -127,7 +127,7 @@ async def test_a_day_with_paless(
     await assert_accessible(page, "tags")
     # Edited in place: an inbox tag now.
     await page.get_by_role("link", name="Edit Paid").click()
-    await expect(page.get_by_label("Name")).to_have_value("Paid")
+    await expect(page.get_by_label("Name", exact=True)).to_have_value("Paid")
     await assert_accessible(page, "tag edit")
     await page.get_by_label("Inbox tag").check()
     await page.get_by_role("button", name="Save tag").click()
