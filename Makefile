@@ -86,6 +86,7 @@ bench: $(UV) tesseract
 	$(UV) run python bench/memory.py
 	$(UV) run python bench/search.py
 	$(WITH_TOOLS) $(UV) run python bench/ocr.py
+	$(WITH_TOOLS) $(UV) run python bench/ocr_pipeline.py
 	$(UV) run python bench/ui.py
 	$(UV) run python bench/report.py
 

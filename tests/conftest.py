@@ -271,6 +271,24 @@ def run_worker(servers: Servers) -> Any:
     return run
 
 
+@pytest.fixture
+def run_pipeline(run_worker: Any) -> Any:
+    """Run the default and the OCR queue's workers in turn (burst mode) until neither
+    queue has work: what a deployment with both kinds of worker does."""
+
+    async def run(rounds: int = 6) -> list[Any]:
+        workers = []
+        for _ in range(rounds):
+            default = await run_worker(queue="default")
+            ocr = await run_worker(queue="ocr")
+            workers += [default, ocr]
+            if default.jobs_complete + ocr.jobs_complete + ocr.jobs_retried == 0:
+                break
+        return workers
+
+    return run
+
+
 async def upload(
     client: httpx.AsyncClient,
     account: Account,

@@ -26,6 +26,7 @@ import pytest
 import yaml
 from pydantic_settings import BaseSettings
 
+from paless_shared.platform import ocr as paless_ocr
 from paless_shared.platform import settings as paless_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -181,12 +182,15 @@ def quantity(value: str | int | float) -> float:
 
 
 def settings_classes() -> list[type[BaseSettings]]:
+    """Every settings class the services read (platform.settings, and the OCR
+    settings kept beside the OCR options in platform.ocr)."""
     return [
         value
-        for name, value in vars(paless_settings).items()
+        for module in (paless_settings, paless_ocr)
+        for name, value in vars(module).items()
         if isinstance(value, type)
         and issubclass(value, BaseSettings)
-        and value.__module__ == paless_settings.__name__
+        and value.__module__ == module.__name__
         and not name.startswith("_")
     ]
 
@@ -260,6 +264,9 @@ def test_renders_every_part(objects: tuple[Manifest, ...]) -> None:
         ("Deployment", "paless-worker"),
         ("PodDisruptionBudget", "paless-worker"),
         ("ScaledObject", "paless-worker"),
+        ("Deployment", "paless-worker-ocr"),
+        ("PodDisruptionBudget", "paless-worker-ocr"),
+        ("ScaledObject", "paless-worker-ocr"),
         ("Deployment", "paless-scheduler"),
         ("Job", "paless-migrate"),
     ]:
@@ -285,14 +292,20 @@ def test_every_object_is_valid_kubernetes(objects: tuple[Manifest, ...], version
     assert not problems, f"invalid for Kubernetes {version}:\n" + "\n".join(problems)
 
 
-def test_scaled_object_is_well_formed(objects: tuple[Manifest, ...]) -> None:
-    (scaled,) = find(objects, "ScaledObject")
+# Each KEDA-scaled worker pool and the queue its trigger reads (/metrics/queue?queue=).
+SCALED_POOLS = {"paless-worker": ("worker", ""), "paless-worker-ocr": ("worker-ocr", "?queue=ocr")}
+
+
+@pytest.mark.parametrize("name", sorted(SCALED_POOLS))
+def test_scaled_object_is_well_formed(objects: tuple[Manifest, ...], name: str) -> None:
+    scaled = one(objects, "ScaledObject", name)
+    component, query = SCALED_POOLS[name]
     assert scaled["apiVersion"] == KEDA_API_VERSION
     spec = scaled["spec"]
     target = spec["scaleTargetRef"]
     assert target.get("kind", "Deployment") == "Deployment"
     worker = one(objects, "Deployment", target["name"])
-    assert worker["metadata"]["labels"]["app.kubernetes.io/component"] == "worker"
+    assert worker["metadata"]["labels"]["app.kubernetes.io/component"] == component
     assert set(spec) <= {
         "scaleTargetRef",
         "pollingInterval",
@@ -318,7 +331,13 @@ def test_scaled_object_is_well_formed(objects: tuple[Manifest, ...]) -> None:
     assert metadata["valueLocation"] == "queue_depth"
     assert float(metadata["targetValue"]) > 0
     assert metadata["url"].startswith("http://paless-web.")
-    assert metadata["url"].endswith(".svc/metrics/queue")
+    assert metadata["url"].endswith(f".svc/metrics/queue{query}")
+
+
+def test_every_scaled_object_is_checked(objects: tuple[Manifest, ...]) -> None:
+    assert {scaled["metadata"]["name"] for scaled in find(objects, "ScaledObject")} == set(
+        SCALED_POOLS
+    )
 
 
 def test_keda_reads_the_web_service_in_the_overlay_namespace(
@@ -327,11 +346,14 @@ def test_keda_reads_the_web_service_in_the_overlay_namespace(
     service = one(overlay, "Service", "paless-web")
     (port,) = service["spec"]["ports"]
     assert port["port"] == 80
-    (scaled,) = find(overlay, "ScaledObject")
     namespace = service["metadata"]["namespace"]
-    assert scaled["metadata"]["namespace"] == namespace == "paless"
-    (trigger,) = scaled["spec"]["triggers"]
-    assert trigger["metadata"]["url"] == f"http://paless-web.{namespace}.svc/metrics/queue"
+    for name, (_, query) in SCALED_POOLS.items():
+        scaled = one(overlay, "ScaledObject", name)
+        assert scaled["metadata"]["namespace"] == namespace == "paless"
+        (trigger,) = scaled["spec"]["triggers"]
+        assert trigger["metadata"]["url"] == (
+            f"http://paless-web.{namespace}.svc/metrics/queue{query}"
+        )
 
 
 # --- stateless: no persistent storage ------------------------------------------------
@@ -528,7 +550,7 @@ def test_service_links_are_off(objects: tuple[Manifest, ...]) -> None:
 
 
 def test_labels(objects: tuple[Manifest, ...]) -> None:
-    components = {"web", "worker", "scheduler", "migrate"}
+    components = {"web", "worker", "worker-ocr", "scheduler", "migrate"}
     for workload, template in pod_templates(objects):
         labels = template["metadata"]["labels"]
         assert labels["app.kubernetes.io/name"] == "paless"
@@ -709,7 +731,7 @@ def test_autoscaled_deployments_leave_the_replica_count_to_the_autoscaler(
     KEDA grew to 15 would drop to the manifest's count (SIGTERM to busy workers) until
     KEDA scaled it back."""
     owners = autoscaled(objects)
-    assert set(owners) == {"paless-web", "paless-worker"}
+    assert set(owners) == {"paless-web", "paless-worker", "paless-worker-ocr"}
     for name in owners:
         assert "replicas" not in one(objects, "Deployment", name)["spec"], name
     # No autoscaler owns the scheduler: it says how many it wants.
@@ -746,8 +768,11 @@ def test_an_overlay_changing_the_concurrency_moves_the_keda_target(tmp_path: Pat
     rendered = _render(str(copy))
 
     assert config_map(rendered)["data"]["PALESS_WORKER_CONCURRENCY"] == "7"
-    (scaled,) = find(rendered, "ScaledObject")
+    scaled = one(rendered, "ScaledObject", "paless-worker")
     assert [trigger["metadata"]["targetValue"] for trigger in scaled["spec"]["triggers"]] == ["7"]
+    # The OCR pool sets its own concurrency on its container, and keeps it.
+    ocr = one(rendered, "ScaledObject", "paless-worker-ocr")
+    assert [trigger["metadata"]["targetValue"] for trigger in ocr["spec"]["triggers"]] == ["2"]
 
 
 def test_disruption_budgets_do_not_stall_drains_during_an_outage(
@@ -970,6 +995,7 @@ BACKENDS = {
 USES = {
     "web": {"postgres", "redis", "s3"},
     "worker": {"postgres", "redis", "s3"},
+    "worker-ocr": {"postgres", "redis", "s3"},
     "scheduler": {"redis"},
     "migrate": {"postgres", "s3"},
 }
@@ -1008,14 +1034,14 @@ def test_the_web_answers_the_ingress_controller_and_keda(overlay: tuple[Manifest
     assert allowed(overlay, "Ingress", web, KEDA, 8000)  # GET /metrics/queue
     assert not allowed(overlay, "Ingress", web, KEDA, 9100)
     # Nothing else, not even the other paless pods.
-    for component in ("worker", "scheduler", "migrate"):
+    for component in ("worker", "worker-ocr", "scheduler", "migrate"):
         assert not allowed(overlay, "Ingress", web, pod_peer(pods[component]), 8000), component
         assert not allowed(overlay, "Egress", pods[component], pod_peer(web), 8000), component
 
 
 def test_prometheus_scrapes_every_metrics_port(overlay: tuple[Manifest, ...]) -> None:
     pods = workloads(overlay)
-    for component in ("web", "worker", "scheduler"):
+    for component in ("web", "worker", "worker-ocr", "scheduler"):
         assert allowed(
             overlay, "Ingress", pods[component], PROMETHEUS, metrics_port(pods[component])
         )

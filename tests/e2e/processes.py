@@ -114,6 +114,14 @@ class Services:
         self.started.append(service)
         return service
 
+    def start_workers(self, env: dict[str, str]) -> list[Service]:
+        """A worker for the default queue and one for the OCR queue: what documents
+        need to become ready (scans and images go through the OCR queue)."""
+        return [
+            self.start("paless-worker", env=env),
+            self.start("paless-worker", "--queue", "ocr", env=env),
+        ]
+
     def kill_all(self) -> None:
         for service in self.started:
             if service.process.poll() is None:
@@ -129,7 +137,7 @@ def services_fixture(tmp_path: Path) -> Iterator[Services]:
         running.kill_all()
 
 
-async def wait_until_ready(base_url: str, service: Service, within: float = 30) -> None:
+async def wait_until_ready(base_url: str, service: Service, within: float = 90) -> None:
     deadline = time.monotonic() + within
     last = "no answer"
     async with httpx.AsyncClient(base_url=base_url, timeout=2) as http:

@@ -41,6 +41,7 @@ from paless_devstack import free_port
 from tests.conftest import Account
 from tests.e2e.processes import Service, Services, script, service_env, wait_until_ready
 from tests.pdfs import text_pdf
+from tests.worker import scans
 
 pytestmark = pytest.mark.e2e
 
@@ -64,9 +65,9 @@ async def stack(servers: Any, tmp_path_factory: pytest.TempPathFactory) -> Async
     env = service_env(folder, PALESS_WEB_PORT=str(port))
     try:
         web = running.start("paless-web", env=env)
-        worker = running.start("paless-worker", env=env)
+        workers = running.start_workers(env)
         await wait_until_ready(f"http://127.0.0.1:{port}", web)
-        yield Stack(f"http://127.0.0.1:{port}", [web, worker])
+        yield Stack(f"http://127.0.0.1:{port}", [web, *workers])
     finally:
         running.kill_all()
 
@@ -258,5 +259,22 @@ def test_cli_refuses_a_file_storage_will_not_take(
 
     done = cli("upload", str(not_a_pdf), env=cli_env)
     assert done.returncode == 1
-    assert "Unsupported media type: only PDF files are accepted" in done.stderr, done.stderr
+    assert "Unsupported media type: the file is not of an accepted type" in done.stderr
+    assert "image/jpeg" in done.stderr, done.stderr
     assert done.stdout == ""
+
+
+def test_cli_uploads_a_photo_that_the_ocr_worker_reads(
+    stack: Stack, account: Account, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    cli_env.update(PALESS_URL=stack.base_url, PALESS_TOKEN=account.headers["Authorization"][7:])
+    photo = tmp_path / "receipt.png"
+    photo.write_bytes(scans.encoded(scans.page_image("Receipt for lemonade"), "PNG"))
+
+    done = cli("upload", str(photo), "--ocr", "force", "--languages", "eng", "--wait", env=cli_env)
+    assert done.returncode == 0, done.stderr
+    document_id, status, _ = done.stdout.strip().split("\t")
+    assert status == "ready"
+    shown = json.loads(cli("get", document_id, "--json", env=cli_env).stdout)
+    assert "lemonade" in shown["content"].lower()
+    assert shown["mime_type"] == "image/png"

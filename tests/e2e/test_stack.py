@@ -23,6 +23,7 @@ from paless_devstack import free_port
 from paless_shared.tables import DocumentStatus, TaskStatus
 from tests.e2e.processes import Service, Services, script, service_env, wait_until_ready
 from tests.pdfs import text_pdf
+from tests.web.support import object_keys
 from tests.worker.support import DocumentRows, TaskRows
 
 pytestmark = pytest.mark.e2e
@@ -65,9 +66,9 @@ async def test_upload_process_download_and_delete_across_real_processes(
     base_url = f"http://127.0.0.1:{port}"
     env = service_env(tmp_path, PALESS_WEB_PORT=str(port))
     web = services.start("paless-web", env=env)
-    worker = services.start("paless-worker", env=env)
+    worker, ocr_worker = services.start_workers(env)
     scheduler = services.start("paless-scheduler", env=env)
-    stack = [web, worker, scheduler]
+    stack = [web, worker, ocr_worker, scheduler]
     await wait_until_ready(base_url, web)
 
     created = await asyncio.to_thread(
@@ -104,7 +105,7 @@ async def test_upload_process_download_and_delete_across_real_processes(
             return body
 
         document = await eventually(
-            fetch, lambda d: d["status"] in ("ready", "failed"), within=30, watch=stack
+            fetch, lambda d: d["status"] in ("ready", "failed"), within=90, watch=stack
         )
         assert document["status"] == "ready", document["failure_reason"]
         assert document["page_count"] == 2
@@ -117,7 +118,9 @@ async def test_upload_process_download_and_delete_across_real_processes(
         assert fetched.status_code == 200
         assert hashlib.sha256(fetched.content).digest() == hashlib.sha256(content).digest()
 
-        keys = [storage.original_key(document_id), storage.thumbnail_key(document_id)]
+        renditions = await object_keys(storage, storage.renditions_prefix(document_id))
+        keys = [storage.original_key(document_id), *sorted(renditions)]
+        assert [key.rsplit("/", 1)[-1] for key in keys[1:]] == ["thumbnail.webp"]
 
         async def sizes() -> list[int | None]:
             return [await storage.head_size(key) for key in keys]
@@ -135,12 +138,12 @@ async def test_upload_process_download_and_delete_across_real_processes(
 
     await eventually(sizes, lambda found: found == [None, None], within=15, watch=stack)
 
-    web_code, worker_code, scheduler_code = stop_all(stack)
+    web_code, worker_code, ocr_code, scheduler_code = stop_all(stack)
     # uvicorn shuts down gracefully, then re-raises the SIGTERM it caught so the
     # process ends "killed by SIGTERM", as the signal's sender expects.
     assert web_code in (0, -signal.SIGTERM)
     assert web.events("Application shutdown complete."), web.log()[-3000:]
-    assert (worker_code, scheduler_code) == (0, 0)
+    assert (worker_code, ocr_code, scheduler_code) == (0, 0, 0)
 
 
 async def test_document_whose_job_was_lost_is_processed_by_scheduler_and_worker(
@@ -167,10 +170,7 @@ async def test_document_whose_job_was_lost_is_processed_by_scheduler_and_worker(
         PALESS_PRUNE_TASKS_CRON="disable",
         PALESS_SCHEDULER_TICK_SECONDS="0.2",
     )
-    stack = [
-        services.start("paless-scheduler", env=env),
-        services.start("paless-worker", env=env),
-    ]
+    stack = [services.start("paless-scheduler", env=env), *services.start_workers(env)]
 
     async def status() -> DocumentStatus:
         return (await documents.require(document_id)).status
@@ -178,7 +178,7 @@ async def test_document_whose_job_was_lost_is_processed_by_scheduler_and_worker(
     final = await eventually(
         status,
         lambda s: s in (DocumentStatus.ready, DocumentStatus.failed),
-        within=30,
+        within=90,
         watch=stack,
     )
     assert final == DocumentStatus.ready
@@ -188,4 +188,4 @@ async def test_document_whose_job_was_lost_is_processed_by_scheduler_and_worker(
     reconciled = [key async for key in queue.scan_iter(match=result_key_prefix + "reconcile:*")]
     assert reconciled
 
-    assert stop_all(stack) == [0, 0]
+    assert stop_all(stack) == [0, 0, 0]

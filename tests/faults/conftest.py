@@ -71,6 +71,11 @@ class Processes:
         self.started.append(service)
         return service
 
+    def start_ocr_worker(self, **overrides: str) -> Service:
+        """A worker for the OCR queue, where scans' and images' pages are read."""
+        env = self.env("ocr-worker", PALESS_WORKER_QUEUE="ocr", **overrides)
+        return self.start("paless-worker", env)
+
     def kill_all(self) -> None:
         for service in self.started:
             with suppress(ProcessLookupError):
@@ -159,7 +164,7 @@ class MemoryWatch:
         self.sample()
 
 
-async def wait_for_file(path: Path, service: Service, within: float = 30) -> None:
+async def wait_for_file(path: Path, service: Service, within: float = 90) -> None:
     """Until the service has written `path` (a worker's heartbeat: it is up)."""
     deadline = time.monotonic() + within
     while not await asyncio.to_thread(path.exists):

@@ -102,6 +102,7 @@ async def run(
     try:
         env = processes.env("worker", PALESS_WORKER_MAX_TRIES=str(MAX_TRIES))
         worker = processes.start("paless-worker", env)
+        processes.start_ocr_worker(PALESS_WORKER_MAX_TRIES=str(MAX_TRIES))
         ids: dict[str, uuid.UUID] = {}
         async with in_process_web() as client:
 
@@ -227,5 +228,5 @@ async def test_empty_file_and_html_named_pdf_are_refused_at_upload(
     assert "empty" in empty.json()["detail"]
     assert html.status_code == 415, html.text
     assert html.headers["content-type"].startswith("application/problem+json")
-    assert "not a PDF" in html.json()["detail"]
+    assert "not of an accepted type" in html.json()["detail"]
     assert await row_counts(db, account.id) == (0, 0)

@@ -61,7 +61,6 @@ class Run:
     documents: list[Document]
     tasks: dict[uuid.UUID, list[Task]]
     thumbnails: dict[uuid.UUID, list[str]]
-    thumbnail_keys: dict[uuid.UUID, str]
     killed_pid: int
     killed_exit: int | None
     tasks_when_killed: list[tuple[TaskStatus, int, str | None]]
@@ -145,9 +144,13 @@ async def run(
             documents=[await documents.require(d) for d in ids],
             tasks={d: await tasks.for_document(d) for d in ids},
             thumbnails={
-                d: [item.key async for item in storage.list_objects(f"thumbnails/{d}")] for d in ids
+                d: [
+                    item.key
+                    async for item in storage.list_objects(f"renditions/{d}/")
+                    if item.key.endswith("thumbnail.webp")
+                ]
+                for d in ids
             },
-            thumbnail_keys={d: storage.thumbnail_key(d) for d in ids},
             killed_pid=first.process.pid,
             killed_exit=killed_exit,
             tasks_when_killed=[(t.status, t.attempts, t.worker_id) for t in when_killed],
@@ -181,12 +184,9 @@ async def test_documents_being_ingested_by_a_killed_worker_end_ready(run: Run) -
         assert document.page_count == PAGES
         assert (document.content or "").split("\f")[-1] == f"Doc {n} page {PAGES}"
         assert document.ingest_attempts == 2
-        # One thumbnail, under the key the row names: the second run replaced the first's.
-        assert (
-            run.thumbnails[document.id]
-            == [run.thumbnail_keys[document.id]]
-            == [document.thumbnail_key]
-        )
+        # One thumbnail, under the key the row names: the second attempt carried on the
+        # same processing run, under the same keys.
+        assert run.thumbnails[document.id] == [document.thumbnail_key]
         # One task, run twice: arq took the job up again once the killed worker's lease
         # on it lapsed (reconcile saw arq still held it and sent nothing).
         ingests = [task for task in run.tasks[document.id] if task.kind == "ingest"]

@@ -282,12 +282,11 @@ async def test_purging_from_the_trash_removes_the_row_at_once_and_the_files_afte
 ) -> None:
     document_id = await uploaded(client, account)
     await run_worker()
-    files = {f"originals/{document_id}.pdf", f"thumbnails/{document_id}.webp"}
-    assert (
-        await object_keys(storage, f"originals/{document_id}")
-        | await object_keys(storage, f"thumbnails/{document_id}")
-        == files
-    )
+    renditions = await object_keys(storage, f"renditions/{document_id}/")
+    assert [key.rsplit("/", 1)[-1] for key in renditions] == ["thumbnail.webp"]
+    assert await object_keys(storage, f"originals/{document_id}") == {
+        f"originals/{document_id}.pdf"
+    }
     await client.delete(f"/api/v1/documents/{document_id}", headers=account.headers)
 
     response = await client.delete(f"/api/v1/trash/{document_id}", headers=account.headers)
@@ -296,7 +295,7 @@ async def test_purging_from_the_trash_removes_the_row_at_once_and_the_files_afte
     assert not await row_exists(db, document_id)
     await run_worker()
     assert await object_keys(storage, f"originals/{document_id}") == set()
-    assert await object_keys(storage, f"thumbnails/{document_id}") == set()
+    assert await object_keys(storage, f"renditions/{document_id}/") == set()
 
 
 async def test_a_trashed_document_can_be_restored(client: httpx.AsyncClient, account) -> None:

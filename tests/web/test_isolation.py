@@ -406,6 +406,8 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", f"{D}/reprocess"): Case(can_change(202)),
     ("GET", f"{D}/download"): Case(can_view(), params={"redirect": "false"}),
     ("GET", f"{D}/thumbnail"): Case(can_view(), params={"redirect": "false"}),
+    ("GET", f"{D}/versions"): Case(can_view()),
+    ("POST", f"{D}/versions/{{number}}/restore"): Case(can_change(200)),
     ("GET", f"{D}/permissions"): Case(can_view()),
     ("PUT", f"{D}/permissions"): Case(owner_or_admin(200), json=World.permissions),
     # Anyone who may view a document may share it; revoking takes change (or being
@@ -467,7 +469,7 @@ def _url(world: World, path: str, case: Case) -> tuple[str, uuid.UUID | None]:
         if placeholder in path:
             named = world.ids[case.ids.get(parameter, default)]
             path = path.replace(placeholder, str(named))
-    return path.replace("{slug}", world.slug), named
+    return path.replace("{slug}", world.slug).replace("{number}", "1"), named
 
 
 def test_every_case_is_an_operation_the_app_serves() -> None:

@@ -59,7 +59,7 @@ async def _too_large(client: httpx.AsyncClient, account: Account) -> httpx.Respo
 
 
 async def _not_a_pdf(client: httpx.AsyncClient, account: Account) -> httpx.Response:
-    return await upload(client, account, b"GIF89a" + b"\x00" * 2000, "cat.gif")
+    return await upload(client, account, b"PK\x03\x04" + b"\x00" * 2000, "archive.zip")
 
 
 async def _invalid_query(client: httpx.AsyncClient, account: Account) -> httpx.Response:
@@ -145,7 +145,7 @@ async def test_malformed_document_id_is_a_422_naming_the_path_parameter(
 
 
 async def test_problem_type_names_the_domain_error(client: httpx.AsyncClient, account) -> None:
-    response = await upload(client, account, b"GIF89a" + b"\x00" * 2000, "cat.gif")
+    response = await upload(client, account, b"PK\x03\x04" + b"\x00" * 2000, "archive.zip")
 
     problem = assert_problem(response, 415)
     assert problem["type"] == "urn:paless:problem:unsupported-media-type"

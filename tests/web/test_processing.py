@@ -226,9 +226,12 @@ async def test_running_ingest_again_changes_nothing_and_keeps_one_thumbnail(
     await run_worker()
 
     assert await row_values(db, document_id) == first
-    assert await object_keys(storage, f"thumbnails/{document_id}") == {
-        f"thumbnails/{document_id}.webp"
+    thumbnails = {
+        key
+        for key in await object_keys(storage, f"renditions/{document_id}/")
+        if key.endswith("thumbnail.webp")
     }
+    assert thumbnails == {first["thumbnail_key"]}
 
 
 async def test_reprocessing_a_ready_document_queues_it_and_it_becomes_ready_again(

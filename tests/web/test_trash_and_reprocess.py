@@ -46,14 +46,16 @@ async def task_rows(db: Any, **where: Any) -> list[Task]:
 
 
 async def stored(storage: Any, document_id: str) -> set[str]:
-    """The document's objects in S3: its original and its thumbnail."""
-    return await object_keys(storage, f"originals/{document_id}") | await object_keys(
-        storage, f"thumbnails/{document_id}"
-    )
+    """The document's objects in S3: its original, and its renditions by name (each
+    run keeps them under a prefix of its own)."""
+    renditions = await object_keys(storage, f"renditions/{document_id}/")
+    return await object_keys(storage, f"originals/{document_id}") | {
+        key.rsplit("/", 1)[-1] for key in renditions
+    }
 
 
 def files_of(document_id: str) -> set[str]:
-    return {f"originals/{document_id}.pdf", f"thumbnails/{document_id}.webp"}
+    return {f"originals/{document_id}.pdf", "thumbnail.webp"}
 
 
 async def trash(client: httpx.AsyncClient, account: Account, document_id: str) -> None:
@@ -252,14 +254,18 @@ async def test_purging_removes_the_row_now_and_the_files_once_the_worker_ran(
     assert await stored(storage, document_id) == files_of(document_id)  # until the job runs
     [deletion] = await task_rows(db, kind=jobs.DELETE_OBJECTS)
     assert deletion.owner_id == account.id
-    assert sorted(deletion.args[0]) == sorted(files_of(document_id))
+    assert {key.rsplit("/", 1)[-1] for key in deletion.args[0]} == {
+        f"{document_id}.pdf",
+        "thumbnail.webp",
+    }
 
     await run_worker()
 
     assert await stored(storage, document_id) == set()
     [deletion] = await task_rows(db, kind=jobs.DELETE_OBJECTS)
     assert deletion.status == TaskStatus.succeeded
-    assert deletion.result == {"deleted": 2}
+    # Both keys, plus the legacy thumbnail key every purge asks for (absent here).
+    assert deletion.result == {"deleted": 3}
     assert (await client.get("/api/v1/trash", headers=account.headers)).json()["items"] == []
 
 

@@ -30,13 +30,14 @@ async def exists(storage: Any, key: str) -> bool:
 
 async def ready_with_thumbnail(
     uploaded: Any, run_worker: Any, storage: Any, documents: DocumentRows
-) -> uuid.UUID:
+) -> tuple[uuid.UUID, str]:
+    """A ready document and its thumbnail's key (under its renditions)."""
     document_id: uuid.UUID = await uploaded(text_pdf("with a thumbnail"))
     await run_worker()
     row = await documents.require(document_id)
-    assert row.thumbnail_key == storage.thumbnail_key(document_id)
-    assert await exists(storage, storage.thumbnail_key(document_id))
-    return document_id
+    assert row.thumbnail_key is not None
+    assert await exists(storage, row.thumbnail_key)
+    return document_id, row.thumbnail_key
 
 
 async def delete_tasks(db: async_sessionmaker[AsyncSession]) -> list[Task]:
@@ -63,7 +64,7 @@ async def test_a_reprocess_that_makes_no_thumbnail_removes_the_old_one(
     storage: Any,
     documents: DocumentRows,
 ) -> None:
-    document_id = await ready_with_thumbnail(uploaded, run_worker, storage, documents)
+    document_id, thumbnail = await ready_with_thumbnail(uploaded, run_worker, storage, documents)
     # The same document now renders to no thumbnail (a page WebP cannot hold).
     await storage.put_bytes(
         storage.original_key(document_id), sliver_pdf("no thumbnail now"), "application/pdf"
@@ -77,7 +78,7 @@ async def test_a_reprocess_that_makes_no_thumbnail_removes_the_old_one(
 
     row = await documents.require(document_id)
     assert (row.status, row.content, row.thumbnail_key) == ("ready", "no thumbnail now", None)
-    assert not await exists(storage, storage.thumbnail_key(document_id))
+    assert not await exists(storage, thumbnail)
 
 
 async def test_a_purge_removes_every_object_the_document_had_even_one_its_row_forgot(
@@ -88,7 +89,7 @@ async def test_a_purge_removes_every_object_the_document_had_even_one_its_row_fo
     storage: Any,
     documents: DocumentRows,
 ) -> None:
-    document_id = await ready_with_thumbnail(uploaded, run_worker, storage, documents)
+    document_id, thumbnail = await ready_with_thumbnail(uploaded, run_worker, storage, documents)
     # What a reprocess without a thumbnail used to leave: the object, no key on the row.
     await documents.set(document_id, thumbnail_key=None)
 
@@ -96,7 +97,7 @@ async def test_a_purge_removes_every_object_the_document_had_even_one_its_row_fo
     await run_worker()
 
     assert not await exists(storage, storage.original_key(document_id))
-    assert not await exists(storage, storage.thumbnail_key(document_id))
+    assert not await exists(storage, thumbnail)
 
 
 async def test_emptying_old_trash_removes_every_object_the_document_had(
@@ -106,7 +107,7 @@ async def test_emptying_old_trash_removes_every_object_the_document_had(
     storage: Any,
     documents: DocumentRows,
 ) -> None:
-    document_id = await ready_with_thumbnail(uploaded, run_worker, storage, documents)
+    document_id, thumbnail = await ready_with_thumbnail(uploaded, run_worker, storage, documents)
     await documents.set(
         document_id, thumbnail_key=None, deleted_at=datetime.now(UTC) - timedelta(days=365)
     )
@@ -117,7 +118,7 @@ async def test_emptying_old_trash_removes_every_object_the_document_had(
 
     assert await documents.get(document_id) is None
     assert not await exists(storage, storage.original_key(document_id))
-    assert not await exists(storage, storage.thumbnail_key(document_id))
+    assert not await exists(storage, thumbnail)
 
 
 # The delete job: retried, then reconciled --------------------------------------------
@@ -134,7 +135,7 @@ async def test_a_delete_storage_refuses_is_retried_then_sent_again_by_reconcile(
     db: async_sessionmaker[AsyncSession],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    document_id = await ready_with_thumbnail(uploaded, run_worker, storage, documents)
+    document_id, thumbnail = await ready_with_thumbnail(uploaded, run_worker, storage, documents)
     await purge(client, account, document_id)
 
     # The worker's S3 is unreachable (a closed port) through every try.
@@ -165,7 +166,7 @@ async def test_a_delete_storage_refuses_is_retried_then_sent_again_by_reconcile(
     [task] = await delete_tasks(db)
     assert (task.status, task.attempts, task.last_error) == (TaskStatus.succeeded, 4, None)
     assert not await exists(storage, storage.original_key(document_id))
-    assert not await exists(storage, storage.thumbnail_key(document_id))
+    assert not await exists(storage, thumbnail)
 
 
 async def test_a_lost_delete_job_is_sent_again_by_reconcile(
@@ -178,7 +179,7 @@ async def test_a_lost_delete_job_is_sent_again_by_reconcile(
     queue: ArqRedis,
     db: async_sessionmaker[AsyncSession],
 ) -> None:
-    document_id = await ready_with_thumbnail(uploaded, run_worker, storage, documents)
+    document_id, thumbnail = await ready_with_thumbnail(uploaded, run_worker, storage, documents)
     await purge(client, account, document_id)
     await queue.flushdb()  # the message is lost
     async with db() as session:
@@ -196,3 +197,4 @@ async def test_a_lost_delete_job_is_sent_again_by_reconcile(
     [task] = await delete_tasks(db)
     assert task.status == TaskStatus.succeeded
     assert not await exists(storage, storage.original_key(document_id))
+    assert not await exists(storage, thumbnail)

@@ -31,6 +31,7 @@ from paless_client.models import (
     Document,
     DocumentPage,
     DocumentUpdate,
+    OcrRequest,
     SignedUrl,
     Tag,
     TagCreate,
@@ -136,8 +137,23 @@ class Api:
         body = UploadRequest(filename=filename, title=title)
         return expect(uploads_create.sync_detailed(client=self.client, body=body), DirectUpload)
 
-    def complete_upload(self, upload_id: uuid.UUID) -> Document:
-        response = uploads_complete.sync_detailed(upload_id, client=self.client)
+    def complete_upload(
+        self,
+        upload_id: uuid.UUID,
+        *,
+        ocr_mode: str | None = None,
+        languages: list[str] | None = None,
+    ) -> Document:
+        body = None
+        if ocr_mode or languages:
+            body = OcrRequest.from_dict(
+                {
+                    key: value
+                    for key, value in (("mode", ocr_mode), ("languages", languages))
+                    if value
+                }
+            )
+        response = uploads_complete.sync_detailed(upload_id, client=self.client, body=body)
         return expect(response, Document)
 
     # Search and tags ----------------------------------------------------------------

@@ -1,7 +1,8 @@
 """paless-cli: the paless API from a shell.
 
     paless-cli login --url http://127.0.0.1:8000 --username admin
-    paless-cli upload invoice.pdf scans/*.pdf --tag invoices --wait
+    paless-cli upload invoice.pdf scans/*.pdf photo.jpg --tag invoices --wait
+    paless-cli upload brief.tiff --ocr force --languages deu+eng
     paless-cli ls
     paless-cli search "electricity 2026"
     paless-cli get 1dcffe12-...
@@ -153,7 +154,8 @@ def _upload_one(
 ) -> Document:
     post = api.start_upload(path.name, args.title)
     upload_file(post, path, progress)
-    document = api.complete_upload(post.upload_id)
+    languages = args.languages.replace(",", "+").split("+") if args.languages else None
+    document = api.complete_upload(post.upload_id, ocr_mode=args.ocr, languages=languages)
     if tag_ids:
         document = api.set_tags(document.id, tag_ids)
     if args.wait:
@@ -271,12 +273,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     login_.set_defaults(run=cmd_login)
 
-    upload = commands.add_parser("upload", help="upload PDFs straight to storage")
+    upload = commands.add_parser(
+        "upload",
+        help="upload PDFs and images (JPEG, PNG, TIFF, WebP, GIF, BMP, HEIC) straight to storage",
+    )
     upload.add_argument("files", nargs="+", type=Path, metavar="FILE")
     upload.add_argument("--title", help="the document's title (one file only)")
     upload.add_argument(
         "--tag", action="append", default=[], metavar="NAME", help="tag it (created if new)"
     )
+    upload.add_argument(
+        "--ocr", choices=("auto", "redo", "force", "off"), help="OCR mode (the server's default)"
+    )
+    upload.add_argument("--languages", metavar="eng+deu", help="OCR languages")
     upload.add_argument("--wait", action="store_true", help="wait until ready or failed")
     upload.add_argument("--timeout", type=float, default=300.0, help="seconds --wait waits (300)")
     upload.set_defaults(run=cmd_upload)

@@ -43,7 +43,9 @@ from .document_type_page import DocumentTypePage
 from .document_type_update import DocumentTypeUpdate
 from .document_update import DocumentUpdate
 from .documents_download_disposition import DocumentsDownloadDisposition
+from .documents_download_rendition_type_0 import DocumentsDownloadRenditionType0
 from .documents_upload_document_upload import DocumentsUploadDocumentUpload
+from .documents_upload_document_upload_ocr_mode import DocumentsUploadDocumentUploadOcrMode
 from .grantees import Grantees
 from .group import Group
 from .group_create import GroupCreate
@@ -57,6 +59,9 @@ from .note import Note
 from .note_create import NoteCreate
 from .note_list import NoteList
 from .object_permissions import ObjectPermissions
+from .ocr_request import OcrRequest
+from .ocr_request_mode_type_0 import OcrRequestModeType0
+from .operations_queue_depth_queue import OperationsQueueDepthQueue
 from .password_change import PasswordChange
 from .problem import Problem
 from .problem_errors_type_0_item import ProblemErrorsType0Item
@@ -96,6 +101,9 @@ from .user_detail import UserDetail
 from .user_page import UserPage
 from .user_summary import UserSummary
 from .user_update import UserUpdate
+from .version import Version
+from .version_list import VersionList
+from .version_ocr_settings_type_0 import VersionOcrSettingsType0
 
 __all__ = (
     "ApiToken",
@@ -134,9 +142,11 @@ __all__ = (
     "DocumentPage",
     "DocumentPdfMetadataType0",
     "DocumentsDownloadDisposition",
+    "DocumentsDownloadRenditionType0",
     "DocumentStatus",
     "DocumentSummary",
     "DocumentsUploadDocumentUpload",
+    "DocumentsUploadDocumentUploadOcrMode",
     "DocumentType",
     "DocumentTypeCreate",
     "DocumentTypePage",
@@ -155,6 +165,9 @@ __all__ = (
     "NoteCreate",
     "NoteList",
     "ObjectPermissions",
+    "OcrRequest",
+    "OcrRequestModeType0",
+    "OperationsQueueDepthQueue",
     "PasswordChange",
     "Problem",
     "ProblemErrorsType0Item",
@@ -194,4 +207,7 @@ __all__ = (
     "UserPage",
     "UserSummary",
     "UserUpdate",
+    "Version",
+    "VersionList",
+    "VersionOcrSettingsType0",
 )

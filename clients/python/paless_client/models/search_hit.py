@@ -18,10 +18,12 @@ class SearchHit:
         score (float): Relevance: higher is better.
         snippet (None | str | Unset): HTML: an excerpt of the text (escaped) around the hits, which are wrapped in
             <mark>; present when searching with `q`.
+        pages (list[int] | Unset): Pages (from 1) whose text matches `q`, when searching with `q`.
     """
 
     score: float
     snippet: None | str | Unset = UNSET
+    pages: list[int] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -33,6 +35,10 @@ class SearchHit:
         else:
             snippet = self.snippet
 
+        pages: list[int] | Unset = UNSET
+        if not isinstance(self.pages, Unset):
+            pages = self.pages
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -42,6 +48,8 @@ class SearchHit:
         )
         if snippet is not UNSET:
             field_dict["snippet"] = snippet
+        if pages is not UNSET:
+            field_dict["pages"] = pages
 
         return field_dict
 
@@ -59,9 +67,12 @@ class SearchHit:
 
         snippet = _parse_snippet(d.pop("snippet", UNSET))
 
+        pages = cast(list[int], d.pop("pages", UNSET))
+
         search_hit = cls(
             score=score,
             snippet=snippet,
+            pages=pages,
         )
 
         search_hit.additional_properties = d

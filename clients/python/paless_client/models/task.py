@@ -32,6 +32,8 @@ class Task:
         enqueued_at (datetime.datetime):
         started_at (datetime.datetime | None):
         finished_at (datetime.datetime | None):
+        pages_done (int | None): Pages OCRed so far, while a document's pages are out to OCR.
+        pages_total (int | None): Pages to OCR in all, once the document's pages went out to OCR.
     """
 
     id: UUID
@@ -45,6 +47,8 @@ class Task:
     enqueued_at: datetime.datetime
     started_at: datetime.datetime | None
     finished_at: datetime.datetime | None
+    pages_done: int | None
+    pages_total: int | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -90,6 +94,12 @@ class Task:
         else:
             finished_at = self.finished_at
 
+        pages_done: int | None
+        pages_done = self.pages_done
+
+        pages_total: int | None
+        pages_total = self.pages_total
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -105,6 +115,8 @@ class Task:
                 "enqueued_at": enqueued_at,
                 "started_at": started_at,
                 "finished_at": finished_at,
+                "pages_done": pages_done,
+                "pages_total": pages_total,
             }
         )
 
@@ -199,6 +211,20 @@ class Task:
 
         finished_at = _parse_finished_at(d.pop("finished_at"))
 
+        def _parse_pages_done(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        pages_done = _parse_pages_done(d.pop("pages_done"))
+
+        def _parse_pages_total(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        pages_total = _parse_pages_total(d.pop("pages_total"))
+
         task = cls(
             id=id,
             kind=kind,
@@ -211,6 +237,8 @@ class Task:
             enqueued_at=enqueued_at,
             started_at=started_at,
             finished_at=finished_at,
+            pages_done=pages_done,
+            pages_total=pages_total,
         )
 
         task.additional_properties = d

@@ -26,13 +26,14 @@ from paless_web.routes import (
     trash,
     uploads,
     users,
+    versions,
 )
 from paless_web.state import WebConfig, open_state
 
 API_PREFIX = "/api/v1"
 
 DESCRIPTION = """
-paless keeps your documents: upload PDFs, let the workers read them, find and
+paless keeps your documents: upload PDFs and scans, let the workers read them, find and
 download them again. Files never pass through this API on the way out: downloads
 are short-lived signed URLs straight to storage.
 
@@ -63,7 +64,7 @@ def create_app(config: WebConfig | None = None, *, http: HttpSettings | None = N
     problems.install(app)
     apidocs.install(app)
     api = APIRouter(prefix=API_PREFIX)
-    for module in (auth, documents, uploads, trash, tasks, saved_views):
+    for module in (auth, documents, versions, uploads, trash, tasks, saved_views):
         api.include_router(module.router)
     for router in (
         organisation.tags,

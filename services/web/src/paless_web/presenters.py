@@ -45,7 +45,9 @@ async def present(
                     "custom_fields": [
                         CustomFieldValue.model_validate(value) for value in extra.custom_fields
                     ],
-                    "search": SearchHitOut(score=hit.score, snippet=hit.snippet) if hit else None,
+                    "search": SearchHitOut(score=hit.score, snippet=hit.snippet, pages=hit.pages)
+                    if hit
+                    else None,
                 }
             )
         )

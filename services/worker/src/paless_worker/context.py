@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -15,9 +16,11 @@ from typing import Any, ClassVar, TypeVar
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from paless_shared.platform.database import create_engine, create_sessionmaker
+from paless_shared.platform.ocr import OcrSettings
 from paless_shared.platform.settings import (
     DatabaseSettings,
     MaintenanceSettings,
+    RedisSettings,
     S3Settings,
     SchedulerSettings,
     SearchSettings,
@@ -27,6 +30,7 @@ from paless_shared.platform.settings import (
 from paless_shared.platform.storage import Storage
 from paless_shared.search.service import session_info
 from paless_worker import pdf
+from paless_worker.ocr.pool import OcrPool
 
 T = TypeVar("T")
 
@@ -45,6 +49,12 @@ class WorkerContext:
     # timeout cannot stop must not hold up what else uses that executor (DNS lookups).
     matching_executor: ThreadPoolExecutor
     exit_stack: AsyncExitStack
+    ocr_settings: OcrSettings
+    redis_settings: RedisSettings
+
+    def ocr_pool(self) -> OcrPool:
+        """This process's OCR processes (started on first use, shared by contexts)."""
+        return shared_ocr_pool(self.ocr_settings)
 
 
 class PdfTimeout(Exception):
@@ -160,6 +170,23 @@ class PdfPool:
             lane.shutdown()
 
 
+_ocr_pools: dict[tuple[int, int], OcrPool] = {}
+
+
+def ocr_processes(settings: OcrSettings) -> int:
+    return settings.ocr_processes or max(1, os.cpu_count() or 1)
+
+
+def shared_ocr_pool(settings: OcrSettings) -> OcrPool:
+    key = (ocr_processes(settings), settings.ocr_memory_mb)
+    pool = _ocr_pools.get(key)
+    if pool is None:
+        pool = OcrPool(*key)
+        _ocr_pools[key] = pool
+        atexit.register(pool.close)
+    return pool
+
+
 async def open_context() -> WorkerContext:
     settings = load(WorkerSettings)
     scheduler_settings = load(SchedulerSettings)
@@ -182,6 +209,8 @@ async def open_context() -> WorkerContext:
             max_workers=settings.worker_concurrency, thread_name_prefix="paless-matching"
         ),
         exit_stack=stack,
+        ocr_settings=load(OcrSettings),
+        redis_settings=load(RedisSettings),
     )
 
 

@@ -25,23 +25,27 @@ import img2pdf
 import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from paless_worker.pdf import PDF_MAGIC, InvalidDocument
+from paless_shared.platform.formats import (
+    ACCEPTED_MIME_TYPES,
+    IMAGE_MIME_TYPES,
+    PDF_MIME_TYPE,
+    sniff_mime_type,
+)
+from paless_worker.pdf import InvalidDocument
 
 pillow_heif.register_heif_opener()
 
-PDF_MIME_TYPE = "application/pdf"
-IMAGE_MIME_TYPES: tuple[str, ...] = (
-    "image/jpeg",
-    "image/png",
-    "image/tiff",
-    "image/webp",
-    "image/gif",
-    "image/bmp",
-    "image/heic",
-    "image/heif",
-)
-# What an upload may be: the list the API's 415 answer gives.
-ACCEPTED_MIME_TYPES: tuple[str, ...] = (PDF_MIME_TYPE, *IMAGE_MIME_TYPES)
+# What an upload may be (the list the API's 415 answer gives) lives in the shared
+# package: the web sniffs uploads with the same function.
+__all__ = [
+    "ACCEPTED_MIME_TYPES",
+    "IMAGE_MIME_TYPES",
+    "PDF_MIME_TYPE",
+    "ConvertedImage",
+    "image_to_pdf",
+    "sniff_file",
+    "sniff_mime_type",
+]
 
 DEFAULT_MAX_PIXELS = 100_000_000  # per image or page; a 600 dpi A4 scan is 35 million
 MAX_PAGES = 500
@@ -51,8 +55,6 @@ FALLBACK_DPI = 300  # when an image states no resolution, or a nonsensical one
 PLAUSIBLE_DPI = (50.0, 2400.0)
 HEIF_JPEG_QUALITY = 92
 
-_HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs"}
-_HEIF_BRANDS = {b"mif1", b"msf1", b"mif2"}
 # img2pdf copies JPEG data as it is, and re-encodes these formats' pixels losslessly.
 _IMG2PDF_TYPES = {"image/jpeg", "image/png", "image/tiff", "image/webp", "image/bmp"}
 
@@ -62,33 +64,6 @@ class ConvertedImage:
     mime_type: str
     page_count: int
     lossless: bool  # the PDF holds the image's own data or its exact pixels
-
-
-def sniff_mime_type(head: bytes) -> str | None:
-    """The type of a file from its first bytes (at least 16; 1024 finds a PDF header
-    after junk, as PDF readers do), or None when paless does not accept it."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
-        return "image/tiff"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "image/gif"
-    if head[:2] == b"BM" and len(head) >= 14:
-        return "image/bmp"
-    if head[4:8] == b"ftyp":
-        brand = head[8:12]
-        if brand in _HEIC_BRANDS:
-            return "image/heic"
-        if brand in _HEIF_BRANDS:
-            return "image/heif"
-        return None
-    if PDF_MAGIC in head[:1024]:
-        return PDF_MIME_TYPE
-    return None
 
 
 def sniff_file(path: Path) -> str | None:
@@ -141,13 +116,23 @@ class _opened:
         self._source = source
         self._max_pixels = max_pixels
         self._image: Image.Image | None = None
+        self._previous_limit = Image.MAX_IMAGE_PIXELS
 
     def __enter__(self) -> Image.Image:
+        # Pillow's limit is process-wide: set for this file, given back after it.
         Image.MAX_IMAGE_PIXELS = self._max_pixels
+        try:
+            self._image = self._open()
+        except BaseException:
+            Image.MAX_IMAGE_PIXELS = self._previous_limit
+            raise
+        return self._image
+
+    def _open(self) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             try:
-                self._image = Image.open(self._source)
+                return Image.open(self._source)
             except (Image.DecompressionBombError, Image.DecompressionBombWarning):
                 raise InvalidDocument(
                     f"the image has more than {self._max_pixels:,} pixels, the most allowed"
@@ -156,9 +141,9 @@ class _opened:
                 raise InvalidDocument("the image is damaged: its format cannot be read") from None
             except (OSError, ValueError, SyntaxError) as exc:
                 raise InvalidDocument(f"the image is damaged: {exc}") from None
-        return self._image
 
     def __exit__(self, *exc_info: object) -> None:
+        Image.MAX_IMAGE_PIXELS = self._previous_limit
         if self._image is not None:
             self._image.close()
 

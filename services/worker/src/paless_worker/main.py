@@ -16,6 +16,7 @@ from prometheus_client import start_http_server
 
 from paless_shared.platform import jobs
 from paless_shared.platform.observability import configure_logging
+from paless_shared.platform.ocr import OcrSettings, publish_languages
 from paless_shared.platform.settings import (
     AppSettings,
     ConfigurationError,
@@ -26,14 +27,18 @@ from paless_shared.platform.settings import (
     load,
 )
 from paless_worker import tasks
-from paless_worker.context import close_context, open_context
+from paless_worker.context import close_context, ocr_processes, open_context
 from paless_worker.lease import LeasedWorker
-from paless_worker.tracking import Job, tracked
+from paless_worker.ocr.engine import tesseract_status
+from paless_worker.pipeline import ocr_jobs
+from paless_worker.pipeline.ingest import ingest
+from paless_worker.tracking import Job, tracked, untracked
 
 log = logging.getLogger("paless_worker")
 
+# The default queue's jobs, each with a task row of its own.
 JOBS: dict[str, Job] = {
-    jobs.INGEST: tasks.ingest,
+    jobs.INGEST: ingest,
     jobs.DELETE_OBJECTS: tasks.delete_objects,
     jobs.RECONCILE: tasks.reconcile,
     jobs.SANITY_CHECK: tasks.sanity_check,
@@ -41,6 +46,19 @@ JOBS: dict[str, Job] = {
     jobs.EXPIRE_UPLOADS: tasks.expire_uploads,
     jobs.PRUNE_TASKS: tasks.prune_tasks,
 }
+# Parts of an ingest's work, reporting to its task: (queue, job).
+PARTS: dict[str, tuple[str, Job]] = {
+    jobs.ASSEMBLE: ("default", ocr_jobs.assemble_archive),
+    jobs.OCR_PAGE: ("ocr", ocr_jobs.ocr_page),
+}
+
+
+def functions(queue: str) -> list[Any]:
+    """What a worker serving `queue` runs: the OCR queue's worker only page OCR; the
+    default queue's worker everything else."""
+    chosen = [] if queue == "ocr" else [(name, tracked(name, job)) for name, job in JOBS.items()]
+    chosen += [(name, untracked(name, job)) for name, (on, job) in PARTS.items() if on == queue]
+    return [func(cast(WorkerCoroutine, job), name=name) for name, job in chosen]
 
 
 class DrainingWorker(LeasedWorker):
@@ -66,6 +84,10 @@ class DrainingWorker(LeasedWorker):
 async def on_startup(ctx: dict[str, Any]) -> None:
     ctx["paless"] = await open_context()
     settings = load(WorkerSettings)
+    if ctx.get("paless_queue") == "ocr":
+        # The web checks the languages a document asks for against this list.
+        status = await asyncio.to_thread(tesseract_status)
+        await publish_languages(ctx["redis"], status.languages)
     path = claim_heartbeat_file(settings.worker_heartbeat_file)
     ctx["heartbeat"] = asyncio.create_task(_heartbeat(path, settings.worker_heartbeat_seconds))
 
@@ -127,21 +149,34 @@ def serve_metrics(port: int) -> None:
     log.info("worker.metrics.serving", extra={"port": port})
 
 
-def create_worker(*, burst: bool = False, **overrides: Any) -> LeasedWorker:
+def create_worker(
+    *, burst: bool = False, queue: str | None = None, **overrides: Any
+) -> LeasedWorker:
     settings = load(WorkerSettings)
     redis_settings = load(RedisSettings)
+    queue = queue or settings.worker_queue
+    if queue not in ("default", "ocr"):
+        raise ConfigurationError(f"unknown queue {queue!r}: expected default or ocr")
+    max_jobs = settings.worker_concurrency
+    job_timeout = settings.worker_job_timeout_seconds
+    if queue == "ocr":
+        # One page per OCR process at a time: a page's time limit counts from its start.
+        ocr = load(OcrSettings)
+        max_jobs = ocr_processes(ocr)
+        job_timeout = max(job_timeout, int(ocr.ocr_page_timeout_seconds) + 120)
     options: dict[str, Any] = {
-        "functions": [
-            func(cast(WorkerCoroutine, tracked(name, job)), name=name) for name, job in JOBS.items()
-        ],
+        "functions": functions(queue),
         "redis_settings": jobs.arq_redis_settings(redis_settings),
-        "queue_name": redis_settings.queue_name,
+        "queue_name": redis_settings.ocr_queue_name
+        if queue == "ocr"
+        else redis_settings.queue_name,
+        "ctx": {"paless_queue": queue},
         "job_serializer": jobs.serialize,
         "job_deserializer": jobs.deserialize,
         "on_startup": on_startup,
         "on_shutdown": on_shutdown,
-        "max_jobs": settings.worker_concurrency,
-        "job_timeout": settings.worker_job_timeout_seconds,
+        "max_jobs": max_jobs,
+        "job_timeout": job_timeout,
         "max_tries": settings.worker_max_tries,
         "poll_delay": settings.worker_poll_delay_seconds,
         "health_check_interval": 30,
@@ -173,6 +208,13 @@ def main() -> None:
         action="store_true",
         help="exit 0 if the worker in this container is running (its heartbeat is fresh)",
     )
+    parser.add_argument(
+        "--queue",
+        choices=("default", "ocr"),
+        default=None,
+        help="the queue to serve: ocr (page OCR) or default (everything else); "
+        "PALESS_WORKER_QUEUE otherwise",
+    )
     args = parser.parse_args()
     if args.check:
         settings = load(WorkerSettings)
@@ -185,4 +227,4 @@ def main() -> None:
     settings = load(WorkerSettings)
     if settings.worker_metrics_port:
         serve_metrics(settings.worker_metrics_port)
-    create_worker().run()
+    create_worker(queue=args.queue).run()

@@ -9,6 +9,7 @@ Postgres is away, the job still runs and reconcile tidies the row later.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
 import logging
 import os
@@ -43,6 +44,12 @@ WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
 
 Job = Callable[..., Awaitable[Any]]
 
+# The task row of the job running in this asyncio task (each arq job runs in its own):
+# a job that hands its work on (OCR fan-out) names it as the one to report progress to.
+current_task: contextvars.ContextVar[uuid.UUID | None] = contextvars.ContextVar(
+    "paless_current_task", default=None
+)
+
 
 def tracked(kind: str, job: Job) -> Job:
     @functools.wraps(job)
@@ -54,6 +61,7 @@ def tracked(kind: str, job: Job) -> Job:
         JOBS_STARTED.labels(kind).inc()
         started = time.perf_counter()
         task = await _begin(context, kind, args, task_id, ctx.get("job_id", ""))
+        current_task.set(task)
         try:
             result = await job(ctx, *args)
         except Retry as exc:
@@ -73,9 +81,39 @@ def tracked(kind: str, job: Job) -> Job:
             JOB_DURATION.labels(kind).observe(time.perf_counter() - started)
             request_id_var.reset(token)
         outcome = result if isinstance(result, Outcome) else Outcome(result={"value": result})
-        counter = JOBS_SUCCEEDED if outcome.status == TaskStatus.succeeded else JOBS_FAILED
+        counter = JOBS_FAILED if outcome.status == TaskStatus.failed else JOBS_SUCCEEDED
         counter.labels(kind).inc()
-        await _finish(context, task, outcome)
+        if outcome.status != TaskStatus.running:
+            # Running: the job handed its work on (pages out to OCR); the job that
+            # finishes that work ends the task.
+            await _finish(context, task, outcome)
+        return {"status": outcome.status.value, "error": outcome.error, **(outcome.result or {})}
+
+    return run
+
+
+def untracked(kind: str, job: Job) -> Job:
+    """A job with no task row of its own (one OCR page, the assembly of an archive):
+    it reports to the task of the work it is part of. Metrics and request id only."""
+
+    @functools.wraps(job)
+    async def run(ctx: dict[str, Any], *args: Any, request_id: str | None = None) -> Any:
+        token = request_id_var.set(clean_request_id(request_id))
+        JOBS_STARTED.labels(kind).inc()
+        started = time.perf_counter()
+        try:
+            outcome = await job(ctx, *args)
+        except Retry:
+            JOBS_RETRIED.labels(kind).inc()
+            raise
+        except BaseException:
+            JOBS_FAILED.labels(kind).inc()
+            raise
+        finally:
+            JOB_DURATION.labels(kind).observe(time.perf_counter() - started)
+            request_id_var.reset(token)
+        counter = JOBS_FAILED if outcome.status == TaskStatus.failed else JOBS_SUCCEEDED
+        counter.labels(kind).inc()
         return {"status": outcome.status.value, "error": outcome.error, **(outcome.result or {})}
 
     return run

@@ -6,23 +6,19 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, exists, func, or_, select, tuple_, update
+from sqlalchemy import delete, exists, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.tables import (
     ApiToken,
-    Correspondent,
     Document,
-    DocumentType,
     Group,
     GroupMember,
-    Tag,
     Task,
     TaskStatus,
     Upload,
     User,
-    document_tags,
 )
 
 # --- users ----------------------------------------------------------------------------
@@ -81,28 +77,6 @@ async def owns_documents(session: AsyncSession, user_id: uuid.UUID) -> bool:
     """Whether any document (trashed ones included) belongs to the user."""
     result = await session.execute(select(exists().where(Document.owner_id == user_id)))
     return bool(result.scalar())
-
-
-async def documents_labelled_by(session: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:
-    """Documents carrying a tag, correspondent or type the user owns (whose names are
-    in those documents' search vectors)."""
-    tagged = (
-        select(document_tags.c.document_id)
-        .join(Tag, Tag.id == document_tags.c.tag_id)
-        .where(Tag.owner_id == user_id)
-    )
-    correspondents = select(Correspondent.id).where(Correspondent.owner_id == user_id)
-    types = select(DocumentType.id).where(DocumentType.owner_id == user_id)
-    result = await session.execute(
-        select(Document.id).where(
-            or_(
-                Document.id.in_(tagged),
-                Document.correspondent_id.in_(correspondents),
-                Document.document_type_id.in_(types),
-            )
-        )
-    )
-    return list(result.scalars())
 
 
 async def uploads_of(session: AsyncSession, user_id: uuid.UUID) -> Sequence[Upload]:

@@ -20,7 +20,6 @@ from paless_shared.platform.jobs import DELETE_OBJECTS, JobBuffer
 from paless_shared.platform.pagination import Page, decode_cursor, split_page
 from paless_shared.platform.principal import Principal
 from paless_shared.platform.security import hash_password
-from paless_shared.search.service import refresh_search
 from paless_shared.tables import Group, UploadStatus, User
 from paless_shared.tasks.service import create_task
 
@@ -137,10 +136,10 @@ async def update_user(
 async def delete_user(
     session: AsyncSession, jobs: JobBuffer, actor: Principal, user_id: uuid.UUID
 ) -> None:
-    """Delete a user who owns no documents. What goes with them is tidied too: other
-    users' documents that carried their tags, correspondents or types are indexed
-    again (the names are gone), and a task removes the objects of their direct uploads
-    (after commit), which no row will name any more."""
+    """Delete a user who owns no documents. What goes with them is tidied too: a task
+    removes the objects of their direct uploads (after commit), which no row will name
+    any more. (Their tags, correspondents and types go with them; search matches those
+    names at query time, so no document's index needs refreshing.)"""
     user = await queries.get_user(session, user_id, for_update=True)
     if user is None:
         raise NotFound(f"user {user_id} not found")
@@ -151,11 +150,9 @@ async def delete_user(
             f"user {user.username!r} still owns documents: deactivate the account instead "
             "(is_active=false), or delete their documents and empty their trash first"
         )
-    relabelled = await queries.documents_labelled_by(session, user.id)
     uploads = await queries.uploads_of(session, user.id)
     await queries.keep_unfinished_tasks(session, user.id, DELETE_OBJECTS)
     await queries.delete_row(session, user)
-    await refresh_search(session, relabelled)
     if uploads:
         # Staging keys, and (by upload id) a copy a completion left without committing.
         keys = [upload.object_key for upload in uploads]

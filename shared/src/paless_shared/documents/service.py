@@ -26,6 +26,8 @@ from paless_shared.platform.pagination import Page, decode_cursor, split_page
 from paless_shared.platform.principal import Principal
 from paless_shared.tables import CustomField, Document, DocumentStatus
 from paless_shared.tasks.service import create_task
+from paless_shared.versions import service as versions
+from paless_shared.versions.service import RunRequest
 
 # --- finding documents and what they refer to ----------------------------------------
 
@@ -235,6 +237,17 @@ def object_keys(document: Document) -> list[str]:
     return [key for key in (document.original_key, document.thumbnail_key) if key]
 
 
+async def stored_objects(
+    session: AsyncSession, documents: Sequence[Document]
+) -> tuple[list[str], list[str]]:
+    """Every object of the documents, every version's: (keys, ids of the documents
+    whose renditions prefix goes as a whole), as a delete job takes them."""
+    ids = [document.id for document in documents]
+    keys = [key for document in documents for key in object_keys(document)]
+    keys = list(dict.fromkeys([*keys, *await versions.stored_keys(session, ids)]))
+    return keys, [str(document_id) for document_id in ids]
+
+
 async def delete_rows(session: AsyncSession, documents: Sequence[Document]) -> None:
     """Delete the rows, and the grants on them (they hold no foreign key). Their
     objects in S3 are the caller's to remove."""
@@ -249,22 +262,31 @@ async def _purge(session: AsyncSession, jobs: JobBuffer, documents: Sequence[Doc
     lets reconcile send it again if the job is lost or keeps failing."""
     if not documents:
         return
-    keys = [key for document in documents for key in object_keys(document)]
-    ids = [str(document.id) for document in documents]
+    keys, document_ids = await stored_objects(session, documents)
     await delete_rows(session, documents)
-    await create_task(session, jobs, DELETE_OBJECTS, keys, ids, owner_id=documents[0].owner_id)
+    await create_task(
+        session, jobs, DELETE_OBJECTS, keys, document_ids, owner_id=documents[0].owner_id
+    )
 
 
 # --- processing again -----------------------------------------------------------------
 
 
 async def reprocess_document(
-    session: AsyncSession, jobs: JobBuffer, principal: Principal, document_id: uuid.UUID
+    session: AsyncSession,
+    jobs: JobBuffer,
+    principal: Principal,
+    document_id: uuid.UUID,
+    request: RunRequest | None = None,
 ) -> Document:
-    """Run ingest again from the original, e.g. after it failed for a passing reason."""
+    """Run ingest again from the current version's original, with the OCR settings
+    asked for (the defaults where none are given). Its renditions stay until the new
+    ones are complete."""
     document = await get_document(session, principal, document_id, for_update=True, for_change=True)
     if document.status not in (DocumentStatus.ready, DocumentStatus.failed):
         raise Conflict(f"document {document_id} is still {document.status.value}")
+    version = await versions.current_version(session, document)
+    await versions.request_run(session, jobs, version.id, request or RunRequest())
     document.status = DocumentStatus.pending
     document.failure_reason = None
     document.ingest_attempts = 0

@@ -23,22 +23,21 @@ from paless_shared.platform.errors import (
     PayloadTooLarge,
     UnsupportedMediaType,
 )
+from paless_shared.platform.formats import (
+    PDF_MIME_TYPE,
+    SNIFF_BYTES,
+    sniff_mime_type,
+    unsupported_message,
+)
 from paless_shared.platform.jobs import INGEST, JobBuffer, ingest_job_id
 from paless_shared.platform.principal import Principal
 from paless_shared.platform.storage import MultipartWriter, PresignedPost, Storage
 from paless_shared.search.service import refresh_search
 from paless_shared.tables import Document, DocumentStatus, Upload, UploadStatus
 from paless_shared.tasks.service import create_task
+from paless_shared.versions.service import RunRequest, create_first_version
 
 log = logging.getLogger(__name__)
-
-PDF_MIME_TYPE = "application/pdf"
-# PDF readers accept the header anywhere in the first kilobyte.
-SNIFF_BYTES = 1024
-
-
-def looks_like_pdf(head: bytes) -> bool:
-    return b"%PDF-" in head[:SNIFF_BYTES]
 
 
 def clean_filename(filename: str | None) -> str:
@@ -69,6 +68,7 @@ class IncomingOriginal:
         )
         self._head = b""
         self._sniffed = False
+        self.mime_type = PDF_MIME_TYPE
 
     @property
     def key(self) -> str:
@@ -91,8 +91,10 @@ class IncomingOriginal:
         self._sniffed = True
         if not self._head:
             raise InvalidInput("the uploaded file is empty")
-        if not looks_like_pdf(self._head):
-            raise UnsupportedMediaType("only PDF files are accepted: the file is not a PDF")
+        mime_type = sniff_mime_type(self._head)
+        if mime_type is None:
+            raise UnsupportedMediaType(unsupported_message())
+        self.mime_type = mime_type
 
     async def finish(self) -> None:
         if not self._sniffed:
@@ -122,21 +124,24 @@ async def create_document(
     filename: str,
     title: str | None,
     size_bytes: int,
+    mime_type: str = PDF_MIME_TYPE,
+    request: RunRequest | None = None,
 ) -> Document:
     """Record a received original as a pending document (with its owner's inbox tags)
-    and queue its ingest."""
+    and version 1, and queue its ingest (with the OCR settings asked for)."""
     filename = clean_filename(filename)
     document = Document(
         id=document_id,
         owner_id=owner_id,
         title=(title or "").strip()[:500] or default_title(filename),
         original_filename=filename,
-        mime_type=PDF_MIME_TYPE,
+        mime_type=mime_type,
         size_bytes=size_bytes,
         status=DocumentStatus.pending,
         original_key=original_key,
     )
     await document_queries.add(session, document)
+    await create_first_version(session, jobs, document, created_by=owner_id, request=request)
     await apply_inbox_tags(session, document)
     await refresh_search(session, [document.id])
     await record(
@@ -204,6 +209,7 @@ async def complete_direct_upload(
     upload_id: uuid.UUID,
     *,
     max_bytes: int,
+    request: RunRequest | None = None,
 ) -> Document:
     """Check the object the client sent to S3 and turn it into a document.
 
@@ -215,7 +221,7 @@ async def complete_direct_upload(
     if upload.status == UploadStatus.completed:
         return await get_document(session, Principal(owner_id), upload.id)
     original_key = storage.original_key(upload.id)
-    size = await _take_staged_object(storage, upload, original_key, max_bytes)
+    size, mime_type = await _take_staged_object(storage, upload, original_key, max_bytes)
     upload.status = UploadStatus.completed
     return await create_document(
         session,
@@ -226,14 +232,16 @@ async def complete_direct_upload(
         filename=upload.filename,
         title=upload.title,
         size_bytes=size,
+        mime_type=mime_type,
+        request=request,
     )
 
 
 async def _take_staged_object(
     storage: Storage, upload: Upload, original_key: str, max_bytes: int
-) -> int:
+) -> tuple[int, str]:
     """Check the object at the upload's staging key, copy it (server-side) to the
-    document's key and remove it from staging; its size.
+    document's key and remove it from staging; its size and type.
 
     The copy is of the version checked (by its ETag): a file sent again between check
     and copy is not taken. An earlier completion that copied but did not commit left
@@ -241,13 +249,14 @@ async def _take_staged_object(
     """
     copied = await storage.head(original_key)
     if copied is not None:
-        return copied.size
+        mime_type = await _check_direct_object(storage, original_key, copied.size, max_bytes)
+        return copied.size, mime_type
     staged = await storage.head(upload.object_key)
     if staged is None:
         if upload.expires_at < datetime.now(UTC) - timedelta(seconds=60):
             raise Conflict("the upload has expired; start a new one")
         raise Conflict("the file has not been uploaded to the given URL yet")
-    await _check_direct_object(storage, upload.object_key, staged.size, max_bytes)
+    mime_type = await _check_direct_object(storage, upload.object_key, staged.size, max_bytes)
     try:
         await storage.copy(upload.object_key, original_key, if_etag=staged.etag)
     except ClientError as exc:
@@ -255,18 +264,23 @@ async def _take_staged_object(
             raise Conflict("the file changed while the upload was completed; try again") from None
         raise
     await storage.delete(upload.object_key)
-    return staged.size
+    return staged.size, mime_type
 
 
-async def _check_direct_object(storage: Storage, key: str, size: int, max_bytes: int) -> None:
-    """Refuse (and remove) an object that is too large, empty or not a PDF."""
+async def _check_direct_object(storage: Storage, key: str, size: int, max_bytes: int) -> str:
+    """The object's type; refuse (and remove) one that is too large, empty or not of
+    an accepted type."""
     problem: Exception | None = None
+    mime_type = None
     if size > max_bytes:
         problem = PayloadTooLarge(f"the file is larger than the limit of {max_bytes} bytes")
     elif size == 0:
         problem = InvalidInput("the uploaded file is empty")
-    elif not looks_like_pdf(await storage.read_head(key, SNIFF_BYTES)):
-        problem = UnsupportedMediaType("only PDF files are accepted: the file is not a PDF")
-    if problem is not None:
+    else:
+        mime_type = sniff_mime_type(await storage.read_head(key, SNIFF_BYTES))
+        if mime_type is None:
+            problem = UnsupportedMediaType(unsupported_message())
+    if problem is not None or mime_type is None:
         await storage.delete(key)
-        raise problem
+        raise problem or UnsupportedMediaType(unsupported_message())
+    return mime_type

@@ -9,7 +9,15 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from paless_shared.tables import Document, DocumentStatus, Task, TaskStatus, Upload, UploadStatus
+from paless_shared.tables import (
+    Document,
+    DocumentStatus,
+    DocumentVersion,
+    Task,
+    TaskStatus,
+    Upload,
+    UploadStatus,
+)
 
 ACTIVE = (TaskStatus.queued, TaskStatus.running)
 
@@ -67,7 +75,18 @@ async def referenced_keys(session: AsyncSession, keys: Sequence[str]) -> set[str
             Document.original_key.in_(wanted) | Document.thumbnail_key.in_(wanted)
         )
     )
-    return {key for row in result for key in row if key in wanted}
+    found = {key for row in result for key in row if key in wanted}
+    # Earlier versions' originals and renditions (the row copies the current one's).
+    versions = await session.execute(
+        select(
+            DocumentVersion.original_key, DocumentVersion.thumbnail_key, DocumentVersion.archive_key
+        ).where(
+            DocumentVersion.original_key.in_(wanted)
+            | DocumentVersion.thumbnail_key.in_(wanted)
+            | DocumentVersion.archive_key.in_(wanted)
+        )
+    )
+    return found | {key for row in versions for key in row if key in wanted}
 
 
 async def stored_documents(

@@ -9,13 +9,14 @@ sessionmaker and commit a batch per unit of work (see the package docstring).
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from paless_shared.documents.service import delete_rows, object_keys
+from paless_shared.documents.service import delete_rows, stored_objects
 from paless_shared.maintenance import queries
 from paless_shared.platform.database import unit_of_work
 from paless_shared.platform.storage import Storage
@@ -39,9 +40,11 @@ async def purge_expired_trash(
     while True:
         async with unit_of_work(sessions) as session:
             batch = await queries.trashed_before(session, cutoff, BATCH)
-            for document in batch:
-                keys = {*object_keys(document), *storage.document_keys(document.id)}
-                await storage.delete(*sorted(keys))
+            keys, document_ids = await stored_objects(session, batch)
+            every = {*keys, *(k for document in batch for k in storage.document_keys(document.id))}
+            await storage.delete(*sorted(every))
+            for document_id in document_ids:
+                await storage.delete_prefix(storage.renditions_prefix(uuid.UUID(document_id)))
             await delete_rows(session, batch)
         purged += len(batch)
         if len(batch) < BATCH:

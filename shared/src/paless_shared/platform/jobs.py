@@ -26,6 +26,10 @@ SANITY_CHECK = "sanity_check"
 EMPTY_TRASH = "empty_trash"
 EXPIRE_UPLOADS = "expire_uploads"
 PRUNE_TASKS = "prune_tasks"
+# OCR of one page of a processing run (the OCR queue), and the job that joins the
+# run's pages into the archive once the last one is in (the default queue).
+OCR_PAGE = "ocr_page"
+ASSEMBLE = "assemble_archive"
 
 
 def serialize(payload: dict[str, Any]) -> bytes:
@@ -72,6 +76,15 @@ def ingest_job_id(document_id: uuid.UUID, tag: str | None = None) -> str:
     return f"{base}:{tag}" if tag else base
 
 
+def ocr_page_job_id(run_id: uuid.UUID, number: int) -> str:
+    """One job per page and run: a redelivered or repeated request is a no-op."""
+    return f"{OCR_PAGE}:{run_id}:{number}"
+
+
+def assemble_job_id(run_id: uuid.UUID) -> str:
+    return f"{ASSEMBLE}:{run_id}"
+
+
 async def job_exists(queue: ArqRedis, job_id: str) -> bool:
     """Whether arq still holds the job (queued, deferred or running)."""
     return bool(await queue.exists(job_key_prefix + job_id))
@@ -99,12 +112,22 @@ class JobBuffer:
     """
 
     jobs: list[PendingJob] = field(default_factory=list)
+    # Values put in Redis (with a time to live) before the jobs that need them are sent.
+    secrets: list[tuple[str, str, int]] = field(default_factory=list)
+
+    def put_secret(self, key: str, value: str, ttl_seconds: int) -> None:
+        """Keep `value` out of Postgres and out of job arguments: it waits under `key`
+        in Redis for at most `ttl_seconds`, for the job that deletes it once used."""
+        self.secrets.append((key, value, ttl_seconds))
 
     def add(self, function: str, *args: Any, job_id: str | None = None, **kwargs: Any) -> None:
         self.jobs.append(PendingJob(function, args, job_id, kwargs))
 
     async def flush(self, queue: ArqRedis) -> None:
         jobs, self.jobs = self.jobs, []
+        secrets, self.secrets = self.secrets, []
+        for key, value, ttl in secrets:
+            await queue.set(key, value, ex=ttl)
         request_id = request_id_var.get()
         for job in jobs:
             await queue.enqueue_job(
@@ -113,3 +136,4 @@ class JobBuffer:
 
     def discard(self) -> None:
         self.jobs.clear()
+        self.secrets.clear()

@@ -101,6 +101,8 @@ class DatabaseSettings(_Settings):
 class RedisSettings(_Settings):
     redis_url: RedisDsn
     queue_name: str = "paless:queue"
+    # OCR of single pages: a queue of its own, so OCR workers scale apart.
+    ocr_queue_name: str = "paless:queue:ocr"
 
     def production_problems(self) -> list[str]:
         if is_placeholder(str(self.redis_url)):
@@ -282,6 +284,8 @@ class WorkerSettings(_Settings):
     # Touched while the worker's event loop runs; `paless-worker --check` reads its age.
     worker_heartbeat_file: Path = Path(tempfile.gettempdir()) / "paless-worker.heartbeat"
     worker_heartbeat_seconds: Annotated[float, Field(gt=0)] = 10.0
+    # Which queue this worker serves: `ocr` (page OCR) or `default` (everything else).
+    worker_queue: Literal["default", "ocr"] = "default"
 
     @property
     def pdf_processes(self) -> int:

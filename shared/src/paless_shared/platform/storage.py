@@ -130,14 +130,27 @@ class Storage:
         return f"{self._prefix}thumbnails/{document_id}.webp"
 
     def document_keys(self, document_id: uuid.UUID) -> list[str]:
-        """Every key a document's objects can have (whether or not its row still names
-        them): what a purge deletes."""
+        """Every key a document's objects can have outside its renditions prefix (whether
+        or not its row still names them): what a purge deletes besides that prefix."""
         return [self.original_key(document_id), self.thumbnail_key(document_id)]
 
     def staging_key(self, upload_id: uuid.UUID) -> str:
         """Where a direct upload's presigned POST writes: never a document's key, so
         the form (valid until it expires) cannot change or recreate an original."""
         return f"{self._prefix}uploads/{upload_id}.pdf"
+
+    def version_original_key(self, version_id: uuid.UUID) -> str:
+        """The original of a version after the first (the first keeps the document's)."""
+        return f"{self._prefix}originals/{version_id}"
+
+    def renditions_prefix(self, document_id: uuid.UUID) -> str:
+        """Everything made from the document's originals (purged with it)."""
+        return f"{self._prefix}renditions/{document_id}/"
+
+    def run_prefix(self, document_id: uuid.UUID, version_id: uuid.UUID, run_id: uuid.UUID) -> str:
+        """Where a processing run of a version puts its renditions: each run has keys
+        of its own, so a run never overwrites what another one made."""
+        return f"{self.renditions_prefix(document_id)}{version_id}/{run_id}/"
 
     # Bucket -----------------------------------------------------------------------
 
@@ -238,6 +251,17 @@ class Storage:
     async def delete(self, *keys: str) -> None:
         for key in keys:
             await self._client.delete_object(Bucket=self.bucket, Key=key)
+
+    async def delete_prefix(self, prefix: str) -> int:
+        """Delete every object whose key starts with `prefix` (a whole key prefix, as
+        the key functions above return); returns how many there were."""
+        paginator = self._client.get_paginator("list_objects_v2")
+        deleted = 0
+        async for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            for item in page.get("Contents", []):
+                await self._client.delete_object(Bucket=self.bucket, Key=item["Key"])
+                deleted += 1
+        return deleted
 
     def multipart_writer(self, key: str, content_type: str) -> MultipartWriter:
         return MultipartWriter(self._client, self.bucket, key, content_type)

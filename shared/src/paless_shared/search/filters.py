@@ -87,6 +87,7 @@ class DocumentFilter:
 class SearchHit:
     score: float
     snippet: str | None = None
+    pages: list[int] = field(default_factory=list)  # of the text's hits, from 1
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,13 @@ async def find_documents(
         ):
             hit = hits.setdefault(document_id, SearchHit(score=rank))
             hit.snippet = snippet
+    if filters.q and documents:
+        found_pages = await queries.hit_pages(
+            session, [document.id for document in documents], filters.q, settings.search_language
+        )
+        for document_id, numbers in found_pages.items():
+            if document_id in hits:
+                hits[document_id].pages = numbers
     return Found(documents=documents, hits=hits, next_cursor=page.next_cursor)
 
 

@@ -23,6 +23,7 @@ from paless_shared.tables.organisation import (
 from paless_shared.tables.saved_views import SavedView
 from paless_shared.tables.sharing import ShareLink
 from paless_shared.tables.tasks import Task, TaskStatus
+from paless_shared.tables.versions import DocumentPage, DocumentVersion, ProcessingRun, RunStatus
 
 __all__ = [
     "ApiToken",
@@ -32,14 +33,18 @@ __all__ = [
     "CustomFieldType",
     "CustomFieldValue",
     "Document",
+    "DocumentPage",
     "DocumentStatus",
     "DocumentType",
+    "DocumentVersion",
     "Grant",
     "Group",
     "GroupMember",
     "MatchingAlgorithm",
     "Note",
     "Permission",
+    "ProcessingRun",
+    "RunStatus",
     "SavedView",
     "ShareLink",
     "Tag",

@@ -83,8 +83,13 @@ class Document(Base):
     # Ingest runs started for this document; bounds re-runs of a file that keeps
     # crashing or timing out the worker.
     ingest_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The current version's original and thumbnail (a copy kept on the row, so lists,
+    # downloads and maintenance need no join).
     original_key: Mapped[str] = mapped_column(String(1024), unique=True)
     thumbnail_key: Mapped[str | None] = mapped_column(String(1024))
+    current_version_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("document_versions.id", ondelete="SET NULL", use_alter=True)
+    )
     # created_at: when the document was made (the PDF's date once known); added_at:
     # when paless received it; modified_at: last change of the row.
     created_at: Mapped[datetime] = timestamp()

@@ -110,6 +110,18 @@ async def finish_task(session: AsyncSession, task_id: uuid.UUID, outcome: Outcom
     await session.flush()
 
 
+async def record_progress(
+    session: AsyncSession, task_id: uuid.UUID, result: dict[str, Any]
+) -> None:
+    """Update what a task that is still running reports (e.g. pages done of a total);
+    a task that has ended keeps its final result."""
+    task = await queries.get(session, task_id, for_update=True)
+    if task is None or task.status in FINAL:
+        return
+    task.result = {**(task.result or {}), **result}
+    await session.flush()
+
+
 async def get_task(session: AsyncSession, principal: Principal, task_id: uuid.UUID) -> Task:
     """A task the principal may see: a document's task while they may see the
     document, another task if it was made for them; any task for an admin."""

@@ -1,6 +1,7 @@
-"""`make dev`: backing servers, migrations and an admin user, then web, worker and scheduler
-with their output merged, until Ctrl-C. `PALESS_DEV_WORKERS=N make dev` runs N workers,
-so scaling out can be tried on one machine."""
+"""`make dev`: backing servers, migrations and an admin user, then web, worker, OCR worker
+and scheduler with their output merged, until Ctrl-C. `PALESS_DEV_WORKERS=N make dev`
+runs N workers and `PALESS_DEV_OCR_WORKERS=N` N workers on the OCR queue (default 1
+each), so scaling out can be tried on one machine."""
 
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ HEALTH_WARNING_AFTER = 60.0
 _COLOURS = {
     "web": "36",
     "worker": "35",
+    "ocr": "35",
     "scheduler": "33",
     "migrate": "32",
     "setup": "32",
@@ -247,12 +249,24 @@ def dev_workers(environ: dict[str, str]) -> int:
     return int(value)
 
 
+def dev_ocr_workers(environ: dict[str, str]) -> int:
+    """PALESS_DEV_OCR_WORKERS: how many OCR-queue workers `make dev` runs (1 unless set)."""
+    value = environ.get("PALESS_DEV_OCR_WORKERS", "").strip() or "1"
+    if not value.isdigit() or not 0 <= int(value) <= MAX_DEV_WORKERS:
+        raise StepFailed(
+            f"PALESS_DEV_OCR_WORKERS={value!r}: expected a number of OCR workers from 0 to "
+            f"{MAX_DEV_WORKERS}"
+        )
+    return int(value)
+
+
 def service_plan(env: dict[str, str], state_dir: Path) -> list[PlannedService]:
-    """The services to run: web, PALESS_DEV_WORKERS workers, scheduler. Workers after the
-    first get what must differ between processes on one host: a metrics port of their
-    own (the next ones after the first's; none if the first serves none) and a
-    heartbeat file of their own."""
+    """The services to run: web, PALESS_DEV_WORKERS workers, PALESS_DEV_OCR_WORKERS
+    workers on the OCR queue, scheduler. Workers after the first get what must differ
+    between processes on one host: a metrics port of their own (the next ones after
+    the first's; none if the first serves none) and a heartbeat file of their own."""
     workers = dev_workers(env)
+    ocr_workers = dev_ocr_workers(env)
     plan = [PlannedService("web", "paless-web", env)]
     base_port = int(env.get("PALESS_WORKER_METRICS_PORT") or DEFAULT_WORKER_METRICS_PORT)
     for number in range(1, workers + 1):
@@ -265,6 +279,16 @@ def service_plan(env: dict[str, str], state_dir: Path) -> list[PlannedService]:
             "PALESS_WORKER_HEARTBEAT_FILE": str(state_dir / f"worker-{number}.heartbeat"),
         }
         plan.append(PlannedService(f"worker-{number}", "paless-worker", own))
+    for number in range(1, ocr_workers + 1):
+        port = base_port + workers + number - 1 if base_port else 0
+        own = {
+            **env,
+            "PALESS_WORKER_QUEUE": "ocr",
+            "PALESS_WORKER_METRICS_PORT": str(port),
+            "PALESS_WORKER_HEARTBEAT_FILE": str(state_dir / f"ocr-worker-{number}.heartbeat"),
+        }
+        name = "ocr-worker" if number == 1 else f"ocr-worker-{number}"
+        plan.append(PlannedService(name, "paless-worker", own))
     plan.append(PlannedService("scheduler", "paless-scheduler", env))
     return plan
 

@@ -8,6 +8,9 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.documents_download_disposition import DocumentsDownloadDisposition
+from ...models.documents_download_rendition_type_0 import (
+    DocumentsDownloadRenditionType0,
+)
 from ...models.problem import Problem
 from ...models.signed_url import SignedUrl
 from ...types import UNSET, Response, Unset
@@ -18,6 +21,8 @@ def _get_kwargs(
     *,
     redirect: bool | Unset = True,
     disposition: DocumentsDownloadDisposition | Unset = "attachment",
+    version: int | None | Unset = UNSET,
+    rendition: DocumentsDownloadRenditionType0 | None | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -29,6 +34,22 @@ def _get_kwargs(
         json_disposition = disposition
 
     params["disposition"] = json_disposition
+
+    json_version: int | None | Unset
+    if isinstance(version, Unset):
+        json_version = UNSET
+    else:
+        json_version = version
+    params["version"] = json_version
+
+    json_rendition: None | str | Unset
+    if isinstance(rendition, Unset):
+        json_rendition = UNSET
+    elif isinstance(rendition, str):
+        json_rendition = rendition
+    else:
+        json_rendition = rendition
+    params["rendition"] = json_rendition
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -93,18 +114,24 @@ def sync_detailed(
     client: AuthenticatedClient,
     redirect: bool | Unset = True,
     disposition: DocumentsDownloadDisposition | Unset = "attachment",
+    version: int | None | Unset = UNSET,
+    rendition: DocumentsDownloadRenditionType0 | None | Unset = UNSET,
 ) -> Response[Any | Problem | SignedUrl]:
     """Download Document
 
-     The original file, through a short-lived signed URL straight from storage.
+     A file of the document, through a short-lived signed URL straight from storage:
+    by default the current version's archive (the PDF with a text layer) when it has
+    one, else its original as uploaded; `version` and `rendition` choose another.
 
-    The file keeps its original name (`Content-Disposition`, RFC 6266).
+    The original keeps its name (`Content-Disposition`, RFC 6266).
 
     Args:
         document_id (UUID):
         redirect (bool | Unset): true: answer 307 to the signed URL; false: return it as JSON.
             Default: True.
         disposition (DocumentsDownloadDisposition | Unset):  Default: 'attachment'.
+        version (int | None | Unset):
+        rendition (DocumentsDownloadRenditionType0 | None | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -118,6 +145,8 @@ def sync_detailed(
         document_id=document_id,
         redirect=redirect,
         disposition=disposition,
+        version=version,
+        rendition=rendition,
     )
 
     response = client.get_httpx_client().request(
@@ -133,18 +162,24 @@ def sync(
     client: AuthenticatedClient,
     redirect: bool | Unset = True,
     disposition: DocumentsDownloadDisposition | Unset = "attachment",
+    version: int | None | Unset = UNSET,
+    rendition: DocumentsDownloadRenditionType0 | None | Unset = UNSET,
 ) -> Any | Problem | SignedUrl | None:
     """Download Document
 
-     The original file, through a short-lived signed URL straight from storage.
+     A file of the document, through a short-lived signed URL straight from storage:
+    by default the current version's archive (the PDF with a text layer) when it has
+    one, else its original as uploaded; `version` and `rendition` choose another.
 
-    The file keeps its original name (`Content-Disposition`, RFC 6266).
+    The original keeps its name (`Content-Disposition`, RFC 6266).
 
     Args:
         document_id (UUID):
         redirect (bool | Unset): true: answer 307 to the signed URL; false: return it as JSON.
             Default: True.
         disposition (DocumentsDownloadDisposition | Unset):  Default: 'attachment'.
+        version (int | None | Unset):
+        rendition (DocumentsDownloadRenditionType0 | None | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -159,6 +194,8 @@ def sync(
         client=client,
         redirect=redirect,
         disposition=disposition,
+        version=version,
+        rendition=rendition,
     ).parsed
 
 
@@ -168,18 +205,24 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     redirect: bool | Unset = True,
     disposition: DocumentsDownloadDisposition | Unset = "attachment",
+    version: int | None | Unset = UNSET,
+    rendition: DocumentsDownloadRenditionType0 | None | Unset = UNSET,
 ) -> Response[Any | Problem | SignedUrl]:
     """Download Document
 
-     The original file, through a short-lived signed URL straight from storage.
+     A file of the document, through a short-lived signed URL straight from storage:
+    by default the current version's archive (the PDF with a text layer) when it has
+    one, else its original as uploaded; `version` and `rendition` choose another.
 
-    The file keeps its original name (`Content-Disposition`, RFC 6266).
+    The original keeps its name (`Content-Disposition`, RFC 6266).
 
     Args:
         document_id (UUID):
         redirect (bool | Unset): true: answer 307 to the signed URL; false: return it as JSON.
             Default: True.
         disposition (DocumentsDownloadDisposition | Unset):  Default: 'attachment'.
+        version (int | None | Unset):
+        rendition (DocumentsDownloadRenditionType0 | None | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -193,6 +236,8 @@ async def asyncio_detailed(
         document_id=document_id,
         redirect=redirect,
         disposition=disposition,
+        version=version,
+        rendition=rendition,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -206,18 +251,24 @@ async def asyncio(
     client: AuthenticatedClient,
     redirect: bool | Unset = True,
     disposition: DocumentsDownloadDisposition | Unset = "attachment",
+    version: int | None | Unset = UNSET,
+    rendition: DocumentsDownloadRenditionType0 | None | Unset = UNSET,
 ) -> Any | Problem | SignedUrl | None:
     """Download Document
 
-     The original file, through a short-lived signed URL straight from storage.
+     A file of the document, through a short-lived signed URL straight from storage:
+    by default the current version's archive (the PDF with a text layer) when it has
+    one, else its original as uploaded; `version` and `rendition` choose another.
 
-    The file keeps its original name (`Content-Disposition`, RFC 6266).
+    The original keeps its name (`Content-Disposition`, RFC 6266).
 
     Args:
         document_id (UUID):
         redirect (bool | Unset): true: answer 307 to the signed URL; false: return it as JSON.
             Default: True.
         disposition (DocumentsDownloadDisposition | Unset):  Default: 'attachment'.
+        version (int | None | Unset):
+        rendition (DocumentsDownloadRenditionType0 | None | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -233,5 +284,7 @@ async def asyncio(
             client=client,
             redirect=redirect,
             disposition=disposition,
+            version=version,
+            rendition=rendition,
         )
     ).parsed

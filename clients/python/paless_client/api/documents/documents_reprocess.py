@@ -8,13 +8,17 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.document import Document
+from ...models.ocr_request import OcrRequest
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     document_id: UUID,
+    *,
+    body: None | OcrRequest | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -23,6 +27,14 @@ def _get_kwargs(
         ),
     }
 
+    if isinstance(body, OcrRequest):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -76,14 +88,20 @@ def sync_detailed(
     document_id: UUID,
     *,
     client: AuthenticatedClient,
+    body: None | OcrRequest | Unset = UNSET,
 ) -> Response[Document | Problem]:
     """Reprocess Document
 
-     Process a `ready` or `failed` document again from its original (409 while it is
-    still pending or processing). Follow it with `GET /api/v1/tasks?document_id=`.
+     Process a `ready` or `failed` document again from its current version's
+    original, with the OCR settings given (each one left out is the server's default;
+    e.g. `{"mode": "force", "languages": ["deu"]}`, or a `password` for an encrypted
+    PDF). The current archive, thumbnail and text stay until the new ones are
+    complete. 409 while it is still pending or processing. Follow it with
+    `GET /api/v1/tasks?document_id=` (`pages_done`/`pages_total` while OCR runs).
 
     Args:
         document_id (UUID):
+        body (None | OcrRequest | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -95,6 +113,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         document_id=document_id,
+        body=body,
     )
 
     response = client.get_httpx_client().request(
@@ -108,14 +127,20 @@ def sync(
     document_id: UUID,
     *,
     client: AuthenticatedClient,
+    body: None | OcrRequest | Unset = UNSET,
 ) -> Document | Problem | None:
     """Reprocess Document
 
-     Process a `ready` or `failed` document again from its original (409 while it is
-    still pending or processing). Follow it with `GET /api/v1/tasks?document_id=`.
+     Process a `ready` or `failed` document again from its current version's
+    original, with the OCR settings given (each one left out is the server's default;
+    e.g. `{"mode": "force", "languages": ["deu"]}`, or a `password` for an encrypted
+    PDF). The current archive, thumbnail and text stay until the new ones are
+    complete. 409 while it is still pending or processing. Follow it with
+    `GET /api/v1/tasks?document_id=` (`pages_done`/`pages_total` while OCR runs).
 
     Args:
         document_id (UUID):
+        body (None | OcrRequest | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -128,6 +153,7 @@ def sync(
     return sync_detailed(
         document_id=document_id,
         client=client,
+        body=body,
     ).parsed
 
 
@@ -135,14 +161,20 @@ async def asyncio_detailed(
     document_id: UUID,
     *,
     client: AuthenticatedClient,
+    body: None | OcrRequest | Unset = UNSET,
 ) -> Response[Document | Problem]:
     """Reprocess Document
 
-     Process a `ready` or `failed` document again from its original (409 while it is
-    still pending or processing). Follow it with `GET /api/v1/tasks?document_id=`.
+     Process a `ready` or `failed` document again from its current version's
+    original, with the OCR settings given (each one left out is the server's default;
+    e.g. `{"mode": "force", "languages": ["deu"]}`, or a `password` for an encrypted
+    PDF). The current archive, thumbnail and text stay until the new ones are
+    complete. 409 while it is still pending or processing. Follow it with
+    `GET /api/v1/tasks?document_id=` (`pages_done`/`pages_total` while OCR runs).
 
     Args:
         document_id (UUID):
+        body (None | OcrRequest | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -154,6 +186,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         document_id=document_id,
+        body=body,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -165,14 +198,20 @@ async def asyncio(
     document_id: UUID,
     *,
     client: AuthenticatedClient,
+    body: None | OcrRequest | Unset = UNSET,
 ) -> Document | Problem | None:
     """Reprocess Document
 
-     Process a `ready` or `failed` document again from its original (409 while it is
-    still pending or processing). Follow it with `GET /api/v1/tasks?document_id=`.
+     Process a `ready` or `failed` document again from its current version's
+    original, with the OCR settings given (each one left out is the server's default;
+    e.g. `{"mode": "force", "languages": ["deu"]}`, or a `password` for an encrypted
+    PDF). The current archive, thumbnail and text stay until the new ones are
+    complete. 409 while it is still pending or processing. Follow it with
+    `GET /api/v1/tasks?document_id=` (`pages_done`/`pages_total` while OCR runs).
 
     Args:
         document_id (UUID):
+        body (None | OcrRequest | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -186,5 +225,6 @@ async def asyncio(
         await asyncio_detailed(
             document_id=document_id,
             client=client,
+            body=body,
         )
     ).parsed

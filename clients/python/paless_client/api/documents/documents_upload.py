@@ -78,11 +78,15 @@ def sync_detailed(
 ) -> Response[Document | Problem]:
     """Upload Document
 
-     Upload a PDF (multipart field `file`, optional `title`).
+     Upload a PDF or an image (multipart field `file`, optional `title`, optional
+    OCR settings `ocr_mode`, `ocr_languages`, `ocr_deskew`, `ocr_rotate_pages`,
+    `ocr_clean`, `ocr_pdfa`, and `password` for an encrypted PDF).
 
-    The file is streamed to storage as it arrives. The document is answered at once
-    with status `pending`; poll it until `ready` or `failed`. For files over a few
-    hundred MB, use a direct upload (`POST /api/v1/uploads`) instead.
+    The type is recognised from the file's content (415 lists the accepted types);
+    images become a PDF and are read by OCR. The file is streamed to storage as it
+    arrives. The document is answered at once with status `pending`; poll it until
+    `ready` or `failed`. For files over a few hundred MB, use a direct upload
+    (`POST /api/v1/uploads`) instead.
 
     Args:
         body (DocumentsUploadDocumentUpload):
@@ -113,11 +117,15 @@ def sync(
 ) -> Document | Problem | None:
     """Upload Document
 
-     Upload a PDF (multipart field `file`, optional `title`).
+     Upload a PDF or an image (multipart field `file`, optional `title`, optional
+    OCR settings `ocr_mode`, `ocr_languages`, `ocr_deskew`, `ocr_rotate_pages`,
+    `ocr_clean`, `ocr_pdfa`, and `password` for an encrypted PDF).
 
-    The file is streamed to storage as it arrives. The document is answered at once
-    with status `pending`; poll it until `ready` or `failed`. For files over a few
-    hundred MB, use a direct upload (`POST /api/v1/uploads`) instead.
+    The type is recognised from the file's content (415 lists the accepted types);
+    images become a PDF and are read by OCR. The file is streamed to storage as it
+    arrives. The document is answered at once with status `pending`; poll it until
+    `ready` or `failed`. For files over a few hundred MB, use a direct upload
+    (`POST /api/v1/uploads`) instead.
 
     Args:
         body (DocumentsUploadDocumentUpload):
@@ -143,11 +151,15 @@ async def asyncio_detailed(
 ) -> Response[Document | Problem]:
     """Upload Document
 
-     Upload a PDF (multipart field `file`, optional `title`).
+     Upload a PDF or an image (multipart field `file`, optional `title`, optional
+    OCR settings `ocr_mode`, `ocr_languages`, `ocr_deskew`, `ocr_rotate_pages`,
+    `ocr_clean`, `ocr_pdfa`, and `password` for an encrypted PDF).
 
-    The file is streamed to storage as it arrives. The document is answered at once
-    with status `pending`; poll it until `ready` or `failed`. For files over a few
-    hundred MB, use a direct upload (`POST /api/v1/uploads`) instead.
+    The type is recognised from the file's content (415 lists the accepted types);
+    images become a PDF and are read by OCR. The file is streamed to storage as it
+    arrives. The document is answered at once with status `pending`; poll it until
+    `ready` or `failed`. For files over a few hundred MB, use a direct upload
+    (`POST /api/v1/uploads`) instead.
 
     Args:
         body (DocumentsUploadDocumentUpload):
@@ -176,11 +188,15 @@ async def asyncio(
 ) -> Document | Problem | None:
     """Upload Document
 
-     Upload a PDF (multipart field `file`, optional `title`).
+     Upload a PDF or an image (multipart field `file`, optional `title`, optional
+    OCR settings `ocr_mode`, `ocr_languages`, `ocr_deskew`, `ocr_rotate_pages`,
+    `ocr_clean`, `ocr_pdfa`, and `password` for an encrypted PDF).
 
-    The file is streamed to storage as it arrives. The document is answered at once
-    with status `pending`; poll it until `ready` or `failed`. For files over a few
-    hundred MB, use a direct upload (`POST /api/v1/uploads`) instead.
+    The type is recognised from the file's content (415 lists the accepted types);
+    images become a PDF and are read by OCR. The file is streamed to storage as it
+    arrives. The document is answered at once with status `pending`; poll it until
+    `ready` or `failed`. For files over a few hundred MB, use a direct upload
+    (`POST /api/v1/uploads`) instead.
 
     Args:
         body (DocumentsUploadDocumentUpload):

@@ -8,13 +8,17 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.document import Document
+from ...models.ocr_request import OcrRequest
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     upload_id: UUID,
+    *,
+    body: None | OcrRequest | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -23,6 +27,14 @@ def _get_kwargs(
         ),
     }
 
+    if isinstance(body, OcrRequest):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -81,16 +93,20 @@ def sync_detailed(
     upload_id: UUID,
     *,
     client: AuthenticatedClient,
+    body: None | OcrRequest | Unset = UNSET,
 ) -> Response[Document | Problem]:
     """Complete Upload
 
-     Finish a direct upload: the file is checked and becomes a `pending` document.
+     Finish a direct upload: the file is checked (a PDF or an image, recognised by
+    its content; 415 lists the accepted types) and becomes a `pending` document,
+    processed with the OCR settings given in the body (optional, as for reprocess).
 
     409 if the file has not reached storage yet; calling it again after success
     returns the same document.
 
     Args:
         upload_id (UUID):
+        body (None | OcrRequest | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -102,6 +118,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         upload_id=upload_id,
+        body=body,
     )
 
     response = client.get_httpx_client().request(
@@ -115,16 +132,20 @@ def sync(
     upload_id: UUID,
     *,
     client: AuthenticatedClient,
+    body: None | OcrRequest | Unset = UNSET,
 ) -> Document | Problem | None:
     """Complete Upload
 
-     Finish a direct upload: the file is checked and becomes a `pending` document.
+     Finish a direct upload: the file is checked (a PDF or an image, recognised by
+    its content; 415 lists the accepted types) and becomes a `pending` document,
+    processed with the OCR settings given in the body (optional, as for reprocess).
 
     409 if the file has not reached storage yet; calling it again after success
     returns the same document.
 
     Args:
         upload_id (UUID):
+        body (None | OcrRequest | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -137,6 +158,7 @@ def sync(
     return sync_detailed(
         upload_id=upload_id,
         client=client,
+        body=body,
     ).parsed
 
 
@@ -144,16 +166,20 @@ async def asyncio_detailed(
     upload_id: UUID,
     *,
     client: AuthenticatedClient,
+    body: None | OcrRequest | Unset = UNSET,
 ) -> Response[Document | Problem]:
     """Complete Upload
 
-     Finish a direct upload: the file is checked and becomes a `pending` document.
+     Finish a direct upload: the file is checked (a PDF or an image, recognised by
+    its content; 415 lists the accepted types) and becomes a `pending` document,
+    processed with the OCR settings given in the body (optional, as for reprocess).
 
     409 if the file has not reached storage yet; calling it again after success
     returns the same document.
 
     Args:
         upload_id (UUID):
+        body (None | OcrRequest | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -165,6 +191,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         upload_id=upload_id,
+        body=body,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -176,16 +203,20 @@ async def asyncio(
     upload_id: UUID,
     *,
     client: AuthenticatedClient,
+    body: None | OcrRequest | Unset = UNSET,
 ) -> Document | Problem | None:
     """Complete Upload
 
-     Finish a direct upload: the file is checked and becomes a `pending` document.
+     Finish a direct upload: the file is checked (a PDF or an image, recognised by
+    its content; 415 lists the accepted types) and becomes a `pending` document,
+    processed with the OCR settings given in the body (optional, as for reprocess).
 
     409 if the file has not reached storage yet; calling it again after success
     returns the same document.
 
     Args:
         upload_id (UUID):
+        body (None | OcrRequest | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -199,5 +230,6 @@ async def asyncio(
         await asyncio_detailed(
             upload_id=upload_id,
             client=client,
+            body=body,
         )
     ).parsed

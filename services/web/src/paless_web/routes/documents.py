@@ -1,5 +1,6 @@
 """Documents: upload, list and search, read, edit (one or in bulk), notes, history,
-trash, reprocess, and signed URLs for the original and the thumbnail."""
+trash, and signed URLs for a version's original or archive and the thumbnail.
+(Versions and reprocessing: `routes/versions.py`.)"""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from fastapi import APIRouter, Body, Query, Request, Response, status
 from paless_shared.audit import service as audit
 from paless_shared.documents import bulk, editing, history, notes, uploads
 from paless_shared.documents import service as documents
+from paless_shared.documents import versions as document_versions
 from paless_shared.platform.errors import InvalidInput, NotFound, PayloadTooLarge
+from paless_shared.platform.ocr import check_languages
 from paless_shared.search import service as search
 from paless_web.delivery import RedirectQuery, signed_answer
 from paless_web.deps import (
@@ -20,6 +23,7 @@ from paless_web.deps import (
     DeliveryDep,
     DocumentPagination,
     Pagination,
+    StateDep,
     StorageDep,
     UnitOfWorkDep,
 )
@@ -40,6 +44,7 @@ from paless_web.schemas.documents import (
     NoteCreate,
     NoteList,
 )
+from paless_web.schemas.versions import OCR_FORM_FIELDS, form_run_request
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 
@@ -56,12 +61,20 @@ _UPLOAD_BODY: dict[str, Any] = {
                     "title": "DocumentUpload",
                     "required": ["file"],
                     "properties": {
-                        "file": {"type": "string", "format": "binary", "description": "A PDF."},
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": (
+                                "A PDF or an image (JPEG, PNG, TIFF, WebP, GIF, BMP, "
+                                "HEIC/HEIF), recognised by its content."
+                            ),
+                        },
                         "title": {
                             "type": "string",
                             "maxLength": 500,
                             "examples": ["November invoice"],
                         },
+                        **OCR_FORM_FIELDS,
                     },
                 }
             }
@@ -84,12 +97,17 @@ async def upload_document(
     uow: UnitOfWorkDep,
     storage: StorageDep,
     config: ConfigDep,
+    state: StateDep,
 ) -> Document:
-    """Upload a PDF (multipart field `file`, optional `title`).
+    """Upload a PDF or an image (multipart field `file`, optional `title`, optional
+    OCR settings `ocr_mode`, `ocr_languages`, `ocr_deskew`, `ocr_rotate_pages`,
+    `ocr_clean`, `ocr_pdfa`, and `password` for an encrypted PDF).
 
-    The file is streamed to storage as it arrives. The document is answered at once
-    with status `pending`; poll it until `ready` or `failed`. For files over a few
-    hundred MB, use a direct upload (`POST /api/v1/uploads`) instead.
+    The type is recognised from the file's content (415 lists the accepted types);
+    images become a PDF and are read by OCR. The file is streamed to storage as it
+    arrives. The document is answered at once with status `pending`; poll it until
+    `ready` or `failed`. For files over a few hundred MB, use a direct upload
+    (`POST /api/v1/uploads`) instead.
     """
     max_bytes = config.delivery.max_upload_bytes
     declared = int(request.headers.get("content-length") or 0)
@@ -117,6 +135,8 @@ async def upload_document(
         )
         if "file" not in form.files:
             raise InvalidInput("the form field 'file' is required")
+        request_settings = form_run_request(form.fields)
+        await check_languages(state.queue, request_settings.options)
         await incoming.finish()
     except BaseException:
         await incoming.abort()
@@ -132,6 +152,8 @@ async def upload_document(
         filename=form.files["file"],
         title=form.fields.get("title"),
         size_bytes=incoming.size,
+        mime_type=incoming.mime_type,
+        request=request_settings,
     )
     return await present_one(uow.session, principal, document)
 
@@ -317,22 +339,6 @@ async def delete_document(
     await documents.delete_document(uow.session, principal, document_id)
 
 
-@router.post(
-    "/{document_id}/reprocess",
-    operation_id="documents_reprocess",
-    status_code=status.HTTP_202_ACCEPTED,
-    response_model=Document,
-    responses=responses(401, 403, 404, 409, 422),
-)
-async def reprocess_document(
-    document_id: uuid.UUID, principal: CurrentPrincipal, uow: UnitOfWorkDep
-) -> Document:
-    """Process a `ready` or `failed` document again from its original (409 while it is
-    still pending or processing). Follow it with `GET /api/v1/tasks?document_id=`."""
-    document = await documents.reprocess_document(uow.session, uow.jobs, principal, document_id)
-    return await present_one(uow.session, principal, document)
-
-
 _SIGNED_RESPONSES: dict[int | str, dict[str, Any]] = {
     307: {"description": "Redirect to the signed URL (the default)."},
     **responses(401, 404, 422),
@@ -353,12 +359,18 @@ async def download_document(
     config: ConfigDep,
     redirect: RedirectQuery = True,
     disposition: Annotated[Literal["attachment", "inline"], Query()] = "attachment",
+    version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
+    rendition: Annotated[Literal["original", "archive"] | None, Query()] = None,
 ) -> Any:
-    """The original file, through a short-lived signed URL straight from storage.
+    """A file of the document, through a short-lived signed URL straight from storage:
+    by default the current version's archive (the PDF with a text layer) when it has
+    one, else its original as uploaded; `version` and `rendition` choose another.
 
-    The file keeps its original name (`Content-Disposition`, RFC 6266).
+    The original keeps its name (`Content-Disposition`, RFC 6266).
     """
-    document = await documents.get_document(uow.session, principal, document_id)
+    document, target = await document_versions.download_target(
+        uow.session, principal, document_id, number=version, rendition=rendition
+    )
     await audit.record(
         uow.session,
         principal,
@@ -366,11 +378,12 @@ async def download_document(
         object_type="document",
         object_id=document.id,
         document_id=document.id,
+        details={"version": target.version, "rendition": target.rendition},
     )
     signed = await delivery.signed_url(
-        document.original_key,
-        filename=document.original_filename,
-        content_type=document.mime_type,
+        target.key,
+        filename=target.filename,
+        content_type=target.content_type,
         disposition=disposition,
         expires_in=config.delivery.download_url_expiry_seconds,
     )

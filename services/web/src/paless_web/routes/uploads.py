@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Body, status
 
 from paless_shared.documents import uploads
-from paless_web.deps import ConfigDep, CurrentPrincipal, StorageDep, UnitOfWorkDep
+from paless_shared.platform.ocr import check_languages
+from paless_shared.versions.service import RunRequest
+from paless_web.deps import ConfigDep, CurrentPrincipal, StateDep, StorageDep, UnitOfWorkDep
 from paless_web.presenters import present_one
 from paless_web.problems import responses
 from paless_web.schemas.documents import DirectUpload, Document, UploadRequest
+from paless_web.schemas.versions import OcrRequest
 
 router = APIRouter(prefix="/uploads", tags=["uploads"])
 
@@ -67,12 +71,18 @@ async def complete_upload(
     uow: UnitOfWorkDep,
     storage: StorageDep,
     config: ConfigDep,
+    state: StateDep,
+    body: Annotated[OcrRequest | None, Body()] = None,
 ) -> Document:
-    """Finish a direct upload: the file is checked and becomes a `pending` document.
+    """Finish a direct upload: the file is checked (a PDF or an image, recognised by
+    its content; 415 lists the accepted types) and becomes a `pending` document,
+    processed with the OCR settings given in the body (optional, as for reprocess).
 
     409 if the file has not reached storage yet; calling it again after success
     returns the same document.
     """
+    request = body.run_request() if body is not None else RunRequest()
+    await check_languages(state.queue, request.options)
     document = await uploads.complete_direct_upload(
         uow.session,
         storage,
@@ -80,5 +90,6 @@ async def complete_upload(
         principal.user_id,
         upload_id,
         max_bytes=config.delivery.max_upload_bytes,
+        request=request,
     )
     return await present_one(uow.session, principal, document)

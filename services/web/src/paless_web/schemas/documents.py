@@ -21,6 +21,10 @@ class SearchHit(BaseModel):
             "<mark>; present when searching with `q`."
         ),
     )
+    pages: list[int] = Field(
+        default_factory=list,
+        description="Pages (from 1) whose text matches `q`, when searching with `q`.",
+    )
 
 
 class CustomFieldValue(BaseModel):

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from paless_shared.tables import TaskStatus
 
@@ -25,6 +25,25 @@ class Task(BaseModel):
     enqueued_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Pages OCRed so far, while a document's pages are out to OCR."
+    )
+    @property
+    def pages_done(self) -> int | None:
+        return _count(self.result, "pages_done")
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Pages to OCR in all, once the document's pages went out to OCR."
+    )
+    @property
+    def pages_total(self) -> int | None:
+        return _count(self.result, "pages_total")
+
+
+def _count(result: dict[str, Any] | None, key: str) -> int | None:
+    value = (result or {}).get(key)
+    return value if isinstance(value, int) else None
 
 
 class TaskPage(BaseModel):

@@ -47,6 +47,8 @@ from paless_shared.tables import (
     CustomFieldType,
     CustomFieldValue,
     Document,
+    DocumentPage,
+    DocumentVersion,
     Tag,
     document_tags,
 )
@@ -325,6 +327,26 @@ async def page_hits(
         chosen = from_text if from_text and _START in from_text else from_title
         hits.append((document_id, _mark(chosen) if chosen else None, float(rank)))
     return hits
+
+
+async def hit_pages(
+    session: AsyncSession, ids: list[uuid.UUID], q: str, language: str
+) -> dict[uuid.UUID, list[int]]:
+    """For each document, the numbers of the pages (of its current version, as its
+    last completed run read them) whose text matches `q`."""
+    config = regconfig(language)
+    query = func.websearch_to_tsquery(config, q)
+    statement = (
+        select(Document.id, DocumentPage.number)
+        .join(DocumentVersion, DocumentVersion.id == Document.current_version_id)
+        .join(DocumentPage, DocumentPage.run_id == DocumentVersion.run_id)
+        .where(Document.id.in_(ids), func.to_tsvector(config, DocumentPage.text).op("@@")(query))
+        .order_by(Document.id, DocumentPage.number)
+    )
+    pages: dict[uuid.UUID, list[int]] = {}
+    for document_id, number in await session.execute(statement):
+        pages.setdefault(document_id, []).append(number)
+    return pages
 
 
 def _first_term(q: str) -> str | None:

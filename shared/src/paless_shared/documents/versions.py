@@ -1,0 +1,98 @@
+"""A document's versions as its owner and those it is shared with see them: listing,
+choosing what a download serves, restoring an older version (with the same access
+checks and audit as every document change)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from paless_shared.audit.service import record
+from paless_shared.documents.service import get_document
+from paless_shared.platform.errors import Conflict, NotFound
+from paless_shared.platform.formats import PDF_MIME_TYPE
+from paless_shared.platform.principal import Principal
+from paless_shared.search.service import refresh_search
+from paless_shared.tables import Document, DocumentStatus, DocumentVersion
+from paless_shared.versions import service as versions
+
+Rendition = Literal["original", "archive"]
+
+
+async def list_versions(
+    session: AsyncSession, principal: Principal, document_id: uuid.UUID
+) -> tuple[Document, Sequence[DocumentVersion]]:
+    document = await get_document(session, principal, document_id)
+    return document, await versions.list_versions(session, document.id)
+
+
+@dataclass(frozen=True)
+class Download:
+    key: str
+    filename: str
+    content_type: str
+    version: int
+    rendition: Rendition
+
+
+async def download_target(
+    session: AsyncSession,
+    principal: Principal,
+    document_id: uuid.UUID,
+    *,
+    number: int | None,
+    rendition: Rendition | None,
+) -> tuple[Document, Download]:
+    """What a download serves: a version (the current one by default) and a rendition
+    (by default its archive when it has one, else its original)."""
+    document = await get_document(session, principal, document_id)
+    if number is None:
+        version = await versions.current_version(session, document)
+    else:
+        version = await versions.version_by_number(session, document.id, number)
+    chosen: Rendition = rendition or ("archive" if version.archive_key else "original")
+    if chosen == "archive":
+        if version.archive_key is None:
+            raise NotFound(
+                f"version {version.number} of document {document_id} has no archive "
+                "(no page of it was OCRed, or it is not processed yet)"
+            )
+        stem = document.original_filename.rsplit(".", 1)[0] or "document"
+        return document, Download(
+            version.archive_key, f"{stem}.pdf", PDF_MIME_TYPE, version.number, chosen
+        )
+    return document, Download(
+        version.original_key,
+        document.original_filename,
+        version.mime_type,
+        version.number,
+        chosen,
+    )
+
+
+async def restore_version(
+    session: AsyncSession, principal: Principal, document_id: uuid.UUID, number: int
+) -> Document:
+    """Make an older version the current one: its original, renditions and text are
+    what the document shows, downloads and is searched by from now on."""
+    document = await get_document(session, principal, document_id, for_update=True, for_change=True)
+    if document.status in (DocumentStatus.pending, DocumentStatus.processing):
+        raise Conflict(f"document {document_id} is still {document.status.value}")
+    previous = await versions.current_version(session, document)
+    version = await versions.make_current(session, document, number)
+    await refresh_search(session, [document.id])
+    await record(
+        session,
+        principal,
+        "document.version_restored",
+        object_type="document",
+        object_id=document.id,
+        document_id=document.id,
+        details={"version": version.number, "previous_version": previous.number},
+    )
+    await session.flush()
+    return document
