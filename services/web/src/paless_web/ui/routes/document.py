@@ -14,11 +14,14 @@ from paless_shared import tables
 from paless_shared.audit import service as audit
 from paless_shared.documents import editing, notes
 from paless_shared.documents import service as documents
+from paless_shared.documents import versions as document_versions
 from paless_shared.documents.read import Extras, extras
 from paless_shared.platform.errors import Forbidden, InvalidInput
+from paless_shared.platform.ocr import MODES, OcrOptions, check_languages
 from paless_shared.sharing import service as sharing
 from paless_shared.tables import CustomFieldType, DocumentStatus
-from paless_web.deps import ConfigDep, DeliveryDep, UnitOfWorkDep
+from paless_shared.versions.service import RunRequest
+from paless_web.deps import ConfigDep, DeliveryDep, StateDep, UnitOfWorkDep
 from paless_web.ui import grants
 from paless_web.ui.lookups import choices
 from paless_web.ui.render import render, url
@@ -73,6 +76,8 @@ async def _context(
         "grants": await grants.shown(uow.session, principal, tables.Document, document.id),
         "permissions_action": url(request, f"/documents/{document.id}/permissions"),
         "busy": document.status in BUSY,
+        "versions": (await document_versions.list_versions(uow.session, principal, document.id))[1],
+        "ocr_modes": MODES,
     }
 
 
@@ -242,10 +247,40 @@ async def set_permissions(
 
 @router.post("/documents/{document_id}/reprocess")
 async def reprocess(
-    request: Request, document_id: uuid.UUID, session: Session, uow: UnitOfWorkDep
+    request: Request,
+    document_id: uuid.UUID,
+    session: Session,
+    uow: UnitOfWorkDep,
+    state: StateDep,
 ) -> Response:
-    await documents.reprocess_document(uow.session, uow.jobs, session.principal, document_id)
+    """Process the current version again, with the OCR settings chosen (those left at
+    "default" are the server's), as `POST /api/v1/documents/{id}/reprocess`."""
+    form = await request.form()
+    values: dict[str, Any] = {}
+    if form.get("ocr_mode"):
+        values["mode"] = str(form.get("ocr_mode"))
+    if str(form.get("ocr_languages") or "").strip():
+        values["languages"] = str(form.get("ocr_languages"))
+    for name in ("deskew", "rotate_pages", "clean"):
+        raw = str(form.get(f"ocr_{name}") or "")
+        if raw in ("true", "false"):
+            values[name] = raw == "true"
+    options = OcrOptions.from_mapping(values)
+    await check_languages(state.queue, options)
+    await documents.reprocess_document(
+        uow.session, uow.jobs, session.principal, document_id, RunRequest(options)
+    )
     return RedirectResponse(url(request, f"/documents/{document_id}"), status_code=303)
+
+
+@router.post("/documents/{document_id}/versions/{number}/restore")
+async def restore_version(
+    request: Request, document_id: uuid.UUID, number: int, session: Session, uow: UnitOfWorkDep
+) -> Response:
+    if not 1 <= number <= 1_000_000:
+        raise InvalidInput("version: a number from 1")
+    await document_versions.restore_version(uow.session, session.principal, document_id, number)
+    return RedirectResponse(url(request, f"/documents/{document_id}#versions"), status_code=303)
 
 
 @router.post("/documents/{document_id}/delete")
@@ -258,14 +293,28 @@ async def delete(
 
 @router.get("/documents/{document_id}/download")
 async def download(
+    request: Request,
     document_id: uuid.UUID,
     session: Session,
     uow: UnitOfWorkDep,
     delivery: DeliveryDep,
     config: ConfigDep,
 ) -> Response:
-    """307 to a signed URL of the original; recorded in the history."""
-    document = await documents.get_document(uow.session, session.principal, document_id)
+    """307 to a signed URL of a version's original or archive (the current version's
+    archive, else its original, by default); recorded in the history."""
+    raw_version = request.query_params.get("version")
+    rendition = request.query_params.get("rendition")
+    if raw_version is not None and not (raw_version.isdigit() and 1 <= int(raw_version) <= 10**6):
+        raise InvalidInput("version: a number from 1")
+    if rendition not in (None, "original", "archive"):
+        raise InvalidInput("rendition: original or archive")
+    document, target = await document_versions.download_target(
+        uow.session,
+        session.principal,
+        document_id,
+        number=int(raw_version) if raw_version else None,
+        rendition=rendition,  # type: ignore[arg-type]
+    )
     await audit.record(
         uow.session,
         session.principal,
@@ -273,11 +322,12 @@ async def download(
         object_type="document",
         object_id=document.id,
         document_id=document.id,
+        details={"version": target.version, "rendition": target.rendition},
     )
     signed = await delivery.signed_url(
-        document.original_key,
-        filename=document.original_filename,
-        content_type=document.mime_type,
+        target.key,
+        filename=target.filename,
+        content_type=target.content_type,
         disposition="attachment",
         expires_in=config.delivery.download_url_expiry_seconds,
     )
