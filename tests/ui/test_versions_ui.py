@@ -21,6 +21,7 @@ from paless_shared.tables import (
     TaskStatus,
 )
 from tests.conftest import Account
+from tests.pdfs import text_pdf
 from tests.web.stored import StoredDocuments, running_app
 
 
@@ -181,3 +182,38 @@ async def test_tasks_show_pages_done_of_total(
     page = await web.get("/tasks")
     assert page.status_code == 200
     assert '<progress max="7" value="3"' in page.text and "3/7 pages" in page.text
+
+
+async def test_an_upload_from_the_screen_carries_its_ocr_settings(
+    web: httpx.AsyncClient, make_account: Any, db: Any
+) -> None:
+    owner = await make_account()
+    csrf = await sign_in(web, owner)
+    assert 'id="upload-ocr"' in (await web.get("/upload")).text
+    headers = {"X-CSRF-Token": csrf}
+    started = await web.post("/upload/start", json={"filename": "scan.pdf"}, headers=headers)
+    assert started.status_code == 200, started.text
+    target = started.json()
+    # The browser sends the file straight to storage (the web never sees it).
+    async with httpx.AsyncClient() as storage:
+        sent = await storage.post(
+            target["url"],
+            data=target["fields"],
+            files={"file": ("scan.pdf", text_pdf("A scan"), "application/pdf")},
+        )
+    assert sent.is_success, sent.text
+    path = f"/upload/{target['upload_id']}/complete"
+    refused = await web.post(path, json={"ocr_mode": "sometimes"}, headers=headers)
+    assert refused.status_code == 422
+    done = await web.post(path, json={"ocr_mode": "off", "ocr_clean": "false"}, headers=headers)
+    assert done.status_code == 200, done.text
+    document_id = uuid.UUID(done.json()["document_id"])
+    async with db() as session:
+        settings = (
+            await session.execute(
+                select(ProcessingRun.settings)
+                .join(DocumentVersion, DocumentVersion.id == ProcessingRun.version_id)
+                .where(DocumentVersion.document_id == document_id)
+            )
+        ).scalar_one()
+    assert settings == {"mode": "off", "clean": False}

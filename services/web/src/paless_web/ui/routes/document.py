@@ -245,6 +245,24 @@ async def set_permissions(
     return RedirectResponse(url(request, f"/documents/{document_id}#permissions"), status_code=303)
 
 
+async def ocr_options(fields: Any, state: StateDep) -> OcrOptions:
+    """OCR settings from the reprocess or upload form (`ocr_mode`, `ocr_languages`,
+    `ocr_deskew`, `ocr_rotate_pages`, `ocr_clean`; empty: the server's default),
+    checked as the API checks them."""
+    values: dict[str, Any] = {}
+    if fields.get("ocr_mode"):
+        values["mode"] = str(fields.get("ocr_mode"))
+    if str(fields.get("ocr_languages") or "").strip():
+        values["languages"] = str(fields.get("ocr_languages"))
+    for name in ("deskew", "rotate_pages", "clean"):
+        raw = str(fields.get(f"ocr_{name}") or "")
+        if raw in ("true", "false"):
+            values[name] = raw == "true"
+    options = OcrOptions.from_mapping(values)
+    await check_languages(state.queue, options)
+    return options
+
+
 @router.post("/documents/{document_id}/reprocess")
 async def reprocess(
     request: Request,
@@ -255,18 +273,7 @@ async def reprocess(
 ) -> Response:
     """Process the current version again, with the OCR settings chosen (those left at
     "default" are the server's), as `POST /api/v1/documents/{id}/reprocess`."""
-    form = await request.form()
-    values: dict[str, Any] = {}
-    if form.get("ocr_mode"):
-        values["mode"] = str(form.get("ocr_mode"))
-    if str(form.get("ocr_languages") or "").strip():
-        values["languages"] = str(form.get("ocr_languages"))
-    for name in ("deskew", "rotate_pages", "clean"):
-        raw = str(form.get(f"ocr_{name}") or "")
-        if raw in ("true", "false"):
-            values[name] = raw == "true"
-    options = OcrOptions.from_mapping(values)
-    await check_languages(state.queue, options)
+    options = await ocr_options(await request.form(), state)
     await documents.reprocess_document(
         uow.session, uow.jobs, session.principal, document_id, RunRequest(options)
     )
