@@ -14,9 +14,11 @@ from sqlalchemy import select
 
 from paless_shared.tables import (
     Document,
+    DocumentPage,
     DocumentStatus,
     DocumentVersion,
     ProcessingRun,
+    RunStatus,
     Task,
     TaskStatus,
 )
@@ -217,3 +219,44 @@ async def test_an_upload_from_the_screen_carries_its_ocr_settings(
             )
         ).scalar_one()
     assert settings == {"mode": "off", "clean": False}
+
+
+async def test_search_snippets_name_the_pages_of_their_hits(
+    web: httpx.AsyncClient, make_account: Any, db: Any
+) -> None:
+    owner = await make_account()
+    document = uuid.UUID(
+        await StoredDocuments(db).add(owner, "Utilities", "intro page. gas invoice for March")
+    )
+    async with db() as session:
+        version = DocumentVersion(
+            document_id=document,
+            number=1,
+            original_key=f"originals/{document}.pdf",
+            mime_type="application/pdf",
+            size_bytes=1000,
+            page_count=3,
+            created_by_id=owner.id,
+        )
+        session.add(version)
+        await session.flush()
+        run = ProcessingRun(version_id=version.id, status=RunStatus.done)
+        session.add(run)
+        await session.flush()
+        version.run_id = run.id
+        session.add_all(
+            [
+                DocumentPage(run_id=run.id, number=1, text="intro page"),
+                DocumentPage(run_id=run.id, number=2, text="gas invoice for March"),
+                DocumentPage(run_id=run.id, number=3, text="more gas"),
+            ]
+        )
+        row = await session.get(Document, document)
+        assert row is not None
+        row.current_version_id = version.id
+        await session.commit()
+    await sign_in(web, owner)
+    page = await web.get("/documents?q=gas")
+    assert "<mark>gas</mark>" in page.text.lower()
+    assert "(pages 2, 3)" in page.text
+    assert "(page 1)" in (await web.get("/documents?q=intro")).text
