@@ -113,7 +113,7 @@ async def test_a_day_with_paless(
     assert storage.port != httpx.URL(live_url).port and "X-Amz-Signature" in str(storage)
     await expect(preview).to_be_visible()
     await page.get_by_label("Title").fill("Q3 report")
-    await page.get_by_role("button", name="Save").click()
+    await page.get_by_role("button", name="Save", exact=True).click()
     await expect(page.get_by_text("Saved.")).to_be_visible()
     await assert_accessible(page, "document")
     await screenshot(page, "document")
@@ -125,6 +125,13 @@ async def test_a_day_with_paless(
     await page.get_by_role("button", name="Create tag").click()
     await expect(page.locator("td .tag", has_text="Paid")).to_be_visible()
     await assert_accessible(page, "tags")
+    # Edited in place: an inbox tag now.
+    await page.get_by_role("link", name="Edit Paid").click()
+    await expect(page.get_by_label("Name", exact=True)).to_have_value("Paid")
+    await assert_accessible(page, "tag edit")
+    await page.get_by_label("Inbox tag").check()
+    await page.get_by_role("button", name="Save tag").click()
+    await expect(page.locator("td", has_text="inbox")).to_be_visible()
     await page.get_by_role("link", name="Documents", exact=True).click()
     await page.get_by_label("Select all shown documents").check()
     await page.get_by_label("With the selected").select_option("add_tags")
@@ -208,8 +215,12 @@ async def test_a_viewer_sees_no_edit_controls_and_the_api_refuses_them(
     await page.goto(f"{live_url}/documents/{document_id}")
     await expect(page.get_by_role("heading", name="contract", level=1)).to_be_visible()
     await expect(page.get_by_text("You may view this document but not change it.")).to_be_visible()
-    for control in ("Save", "Move to trash", "Reprocess", "Add note"):
+    for control in ("Save", "Move to trash", "Reprocess", "Add note", "Save permissions"):
         await expect(page.get_by_role("button", name=control)).to_have_count(0)
+    # The permissions are shown, read-only.
+    shown = page.locator("#permissions-read")
+    await expect(shown).to_contain_text(owner.username)
+    await expect(shown).to_contain_text(viewer.username)
     await expect(page.get_by_label("Title")).to_have_count(0)
     async with httpx.AsyncClient(base_url=live_url, headers=viewer.headers) as api:
         refused = await api.patch(f"/api/v1/documents/{document_id}", json={"title": "mine now"})

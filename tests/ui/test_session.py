@@ -114,7 +114,9 @@ async def test_every_screen_renders_without_inline_script_or_style(
     stored = StoredDocuments(db)
     tag = await stored.add_object(admin, Tag, "bills", color="#1f78b4")
     document = await stored.add(admin, "Gas bill", "gas invoice for March", tags=[tag])
-    await sign_in(web, admin)
+    csrf = await sign_in(web, admin)
+    view = await web.post("/views", data={"csrf_token": csrf, "name": "Gas", "query": "q=gas"})
+    view_id = view.headers["location"].rsplit("/", 1)[1]
     for path in [
         "/",
         "/documents",
@@ -122,10 +124,12 @@ async def test_every_screen_renders_without_inline_script_or_style(
         f"/documents/{document}",
         "/upload",
         "/manage/tags",
+        f"/manage/tags/{tag}",
         "/manage/correspondents",
         "/manage/document_types",
         "/manage/custom_fields",
         "/manage/views",
+        f"/views/{view_id}/edit",
         "/tasks",
         "/trash",
         "/account",

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.accounts import queries
 from paless_shared.accounts.users import get_user
-from paless_shared.platform.errors import Conflict, NotFound
+from paless_shared.platform.errors import Conflict, InvalidInput, NotFound
 from paless_shared.platform.pagination import Page, decode_cursor, split_page
 from paless_shared.tables import Group, User
 
@@ -83,3 +83,23 @@ async def remove_member(session: AsyncSession, group_id: uuid.UUID, user_id: uui
     await _group(session, group_id)
     await get_user(session, user_id)
     await queries.remove_member(session, group_id, user_id)
+
+
+async def group_names(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The names of these groups (ids that match no group are left out)."""
+    return await queries.group_names(session, list(dict.fromkeys(ids)))
+
+
+async def ids_by_name(session: AsyncSession, names: Sequence[str]) -> list[uuid.UUID]:
+    """The ids of these groups, in the order given; an unknown name is an error."""
+    wanted = list(dict.fromkeys(name.strip() for name in names if name.strip()))
+    found = await queries.groups_by_name(session, wanted)
+    missing = [name for name in wanted if name not in found]
+    if missing:
+        raise InvalidInput(f"no such group: {', '.join(missing)}")
+    return [found[name] for name in wanted]
+
+
+async def memberships(session: AsyncSession) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """Every group's member ids, by group id."""
+    return await queries.memberships(session)

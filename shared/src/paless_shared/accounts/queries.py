@@ -164,6 +164,20 @@ async def delete_tokens_of(
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+async def usernames(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not ids:
+        return {}
+    result = await session.execute(select(User.id, User.username).where(User.id.in_(ids)))
+    return {row.id: row.username for row in result}
+
+
+async def users_by_username(session: AsyncSession, names: Sequence[str]) -> dict[str, uuid.UUID]:
+    if not names:
+        return {}
+    result = await session.execute(select(User.username, User.id).where(User.username.in_(names)))
+    return {row.username: row.id for row in result}
+
+
 # --- groups ---------------------------------------------------------------------------
 
 
@@ -219,3 +233,26 @@ async def remove_member(session: AsyncSession, group_id: uuid.UUID, user_id: uui
     await session.execute(
         delete(GroupMember).where(GroupMember.group_id == group_id, GroupMember.user_id == user_id)
     )
+
+
+async def group_names(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not ids:
+        return {}
+    result = await session.execute(select(Group.id, Group.name).where(Group.id.in_(ids)))
+    return {row.id: row.name for row in result}
+
+
+async def groups_by_name(session: AsyncSession, names: Sequence[str]) -> dict[str, uuid.UUID]:
+    if not names:
+        return {}
+    result = await session.execute(select(Group.name, Group.id).where(Group.name.in_(names)))
+    return {row.name: row.id for row in result}
+
+
+async def memberships(session: AsyncSession) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """Every group's member ids."""
+    result = await session.execute(select(GroupMember.group_id, GroupMember.user_id))
+    found: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for row in result:
+        found.setdefault(row.group_id, []).append(row.user_id)
+    return found

@@ -162,3 +162,18 @@ async def delete_user(
 
 async def groups_of(session: AsyncSession, user_id: uuid.UUID) -> Sequence[Group]:
     return await queries.groups_of(session, user_id)
+
+
+async def usernames(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The usernames of these users (ids that match no user are left out)."""
+    return await queries.usernames(session, list(dict.fromkeys(ids)))
+
+
+async def ids_by_username(session: AsyncSession, names: Sequence[str]) -> list[uuid.UUID]:
+    """The ids of these users, in the order given; an unknown username is an error."""
+    wanted = list(dict.fromkeys(name.strip() for name in names if name.strip()))
+    found = await queries.users_by_username(session, wanted)
+    missing = [name for name in wanted if name not in found]
+    if missing:
+        raise InvalidInput(f"no such user: {', '.join(missing)}")
+    return [found[name] for name in wanted]

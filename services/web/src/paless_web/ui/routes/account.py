@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from paless_shared.accounts import groups, tokens, users
+from paless_shared.audit import service as audit
 from paless_shared.platform.errors import Forbidden, InvalidInput
 from paless_web.deps import ConfigDep, UnitOfWorkDep
 from paless_web.ui.render import render, url
@@ -94,6 +95,8 @@ async def user_list(request: Request, session: Session, uow: UnitOfWorkDep) -> R
     _admin(session)
     found = await users.list_users(uow.session, limit=500, cursor=None)
     found_groups = await groups.list_groups(uow.session, limit=500, cursor=None)
+    members = await groups.memberships(uow.session)
+    names = {user.id: user.username for user in found.items}
     return render(
         request,
         "manage/users.html",
@@ -101,7 +104,19 @@ async def user_list(request: Request, session: Session, uow: UnitOfWorkDep) -> R
             "session": session,
             "csrf": session.csrf,
             "users": found.items,
-            "groups": found_groups.items,
+            "groups": [
+                (
+                    group,
+                    sorted(
+                        (
+                            (member, names.get(member, str(member)))
+                            for member in members.get(group.id, [])
+                        ),
+                        key=lambda pair: pair[1],
+                    ),
+                )
+                for group in found_groups.items
+            ],
         },
     )
 
@@ -131,3 +146,75 @@ async def create_group(request: Request, session: Session, uow: UnitOfWorkDep) -
         raise InvalidInput("name: required")
     await groups.create_group(uow.session, name=name)
     return RedirectResponse(url(request, "/admin/users"), status_code=303)
+
+
+def _flag(value: object) -> bool | None:
+    return {"true": True, "false": False}.get(str(value or ""))
+
+
+@router.post("/admin/users/{user_id}")
+async def update_user(
+    request: Request,
+    user_id: uuid.UUID,
+    session: Session,
+    uow: UnitOfWorkDep,
+    config: ConfigDep,
+) -> Response:
+    """Make a user admin or not, active or not: the same service and audit event as
+    `PATCH /api/v1/users/{id}` (deactivating revokes the user's tokens; an admin cannot
+    demote or deactivate themselves)."""
+    _admin(session)
+    form = await request.form()
+    is_admin, is_active = _flag(form.get("is_admin")), _flag(form.get("is_active"))
+    if is_admin is None and is_active is None:
+        raise InvalidInput("nothing to change")
+    user = await users.update_user(
+        uow.session,
+        session.principal,
+        user_id,
+        is_admin=is_admin,
+        is_active=is_active,
+        password=None,
+        min_length=config.auth.password_min_length,
+    )
+    changed = {
+        key: value
+        for key, value in (("is_admin", is_admin), ("is_active", is_active))
+        if value is not None
+    }
+    await audit.record(
+        uow.session,
+        session.principal,
+        "user.updated",
+        object_type="user",
+        object_id=user.id,
+        details={"fields": sorted(changed), **changed},
+    )
+    return RedirectResponse(url(request, "/admin/users"), status_code=303)
+
+
+@router.post("/admin/groups/{group_id}/members")
+async def add_member(
+    request: Request, group_id: uuid.UUID, session: Session, uow: UnitOfWorkDep
+) -> Response:
+    _admin(session)
+    raw = str((await request.form()).get("user") or "")
+    try:
+        user_id = uuid.UUID(raw)
+    except ValueError:
+        raise InvalidInput("user: choose one") from None
+    await groups.add_member(uow.session, group_id, user_id)
+    return RedirectResponse(url(request, "/admin/users#groups"), status_code=303)
+
+
+@router.post("/admin/groups/{group_id}/members/{user_id}/remove")
+async def remove_member(
+    request: Request,
+    group_id: uuid.UUID,
+    user_id: uuid.UUID,
+    session: Session,
+    uow: UnitOfWorkDep,
+) -> Response:
+    _admin(session)
+    await groups.remove_member(uow.session, group_id, user_id)
+    return RedirectResponse(url(request, "/admin/users#groups"), status_code=303)

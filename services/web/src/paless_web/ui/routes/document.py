@@ -11,15 +11,18 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from paless_shared import tables
-from paless_shared.access import service as access
 from paless_shared.audit import service as audit
 from paless_shared.documents import editing, notes
 from paless_shared.documents import service as documents
+from paless_shared.documents import versions as document_versions
 from paless_shared.documents.read import Extras, extras
 from paless_shared.platform.errors import Forbidden, InvalidInput
+from paless_shared.platform.ocr import MODES, OcrOptions, check_languages
 from paless_shared.sharing import service as sharing
 from paless_shared.tables import CustomFieldType, DocumentStatus
-from paless_web.deps import ConfigDep, DeliveryDep, UnitOfWorkDep
+from paless_shared.versions.service import RunRequest
+from paless_web.deps import ConfigDep, DeliveryDep, StateDep, UnitOfWorkDep
+from paless_web.ui import grants
 from paless_web.ui.lookups import choices
 from paless_web.ui.render import render, url
 from paless_web.ui.session import Session, UiSession
@@ -70,10 +73,11 @@ async def _context(
         "choices": await choices(uow.session, principal),
         "history": history.items,
         "links": await sharing.list_links(uow.session, principal, document.id),
-        "permissions": await access.get_permissions(
-            uow.session, principal, tables.Document, document.id
-        ),
+        "grants": await grants.shown(uow.session, principal, tables.Document, document.id),
+        "permissions_action": url(request, f"/documents/{document.id}/permissions"),
         "busy": document.status in BUSY,
+        "versions": (await document_versions.list_versions(uow.session, principal, document.id))[1],
+        "ocr_modes": MODES,
     }
 
 
@@ -228,12 +232,62 @@ async def revoke_link(
     return RedirectResponse(url(request, f"/documents/{document_id}#sharing"), status_code=303)
 
 
-@router.post("/documents/{document_id}/reprocess")
-async def reprocess(
+@router.post("/documents/{document_id}/permissions")
+async def set_permissions(
     request: Request, document_id: uuid.UUID, session: Session, uow: UnitOfWorkDep
 ) -> Response:
-    await documents.reprocess_document(uow.session, uow.jobs, session.principal, document_id)
+    """Replace the owner and the grants, named by username and group name, through the
+    same service as `PUT /api/v1/documents/{id}/permissions` (owner or admin only)."""
+    principal = session.principal
+    await grants.save(uow.session, principal, tables.Document, document_id, await request.form())
+    if not await grants.still_visible(uow.session, principal, tables.Document, document_id):
+        return RedirectResponse(url(request, "/documents"), status_code=303)  # given away
+    return RedirectResponse(url(request, f"/documents/{document_id}#permissions"), status_code=303)
+
+
+async def ocr_options(fields: Any, state: StateDep) -> OcrOptions:
+    """OCR settings from the reprocess or upload form (`ocr_mode`, `ocr_languages`,
+    `ocr_deskew`, `ocr_rotate_pages`, `ocr_clean`; empty: the server's default),
+    checked as the API checks them."""
+    values: dict[str, Any] = {}
+    if fields.get("ocr_mode"):
+        values["mode"] = str(fields.get("ocr_mode"))
+    if str(fields.get("ocr_languages") or "").strip():
+        values["languages"] = str(fields.get("ocr_languages"))
+    for name in ("deskew", "rotate_pages", "clean"):
+        raw = str(fields.get(f"ocr_{name}") or "")
+        if raw in ("true", "false"):
+            values[name] = raw == "true"
+    options = OcrOptions.from_mapping(values)
+    await check_languages(state.queue, options)
+    return options
+
+
+@router.post("/documents/{document_id}/reprocess")
+async def reprocess(
+    request: Request,
+    document_id: uuid.UUID,
+    session: Session,
+    uow: UnitOfWorkDep,
+    state: StateDep,
+) -> Response:
+    """Process the current version again, with the OCR settings chosen (those left at
+    "default" are the server's), as `POST /api/v1/documents/{id}/reprocess`."""
+    options = await ocr_options(await request.form(), state)
+    await documents.reprocess_document(
+        uow.session, uow.jobs, session.principal, document_id, RunRequest(options)
+    )
     return RedirectResponse(url(request, f"/documents/{document_id}"), status_code=303)
+
+
+@router.post("/documents/{document_id}/versions/{number}/restore")
+async def restore_version(
+    request: Request, document_id: uuid.UUID, number: int, session: Session, uow: UnitOfWorkDep
+) -> Response:
+    if not 1 <= number <= 1_000_000:
+        raise InvalidInput("version: a number from 1")
+    await document_versions.restore_version(uow.session, session.principal, document_id, number)
+    return RedirectResponse(url(request, f"/documents/{document_id}#versions"), status_code=303)
 
 
 @router.post("/documents/{document_id}/delete")
@@ -246,14 +300,28 @@ async def delete(
 
 @router.get("/documents/{document_id}/download")
 async def download(
+    request: Request,
     document_id: uuid.UUID,
     session: Session,
     uow: UnitOfWorkDep,
     delivery: DeliveryDep,
     config: ConfigDep,
 ) -> Response:
-    """307 to a signed URL of the original; recorded in the history."""
-    document = await documents.get_document(uow.session, session.principal, document_id)
+    """307 to a signed URL of a version's original or archive (the current version's
+    archive, else its original, by default); recorded in the history."""
+    raw_version = request.query_params.get("version")
+    rendition = request.query_params.get("rendition")
+    if raw_version is not None and not (raw_version.isdigit() and 1 <= int(raw_version) <= 10**6):
+        raise InvalidInput("version: a number from 1")
+    if rendition not in (None, "original", "archive"):
+        raise InvalidInput("rendition: original or archive")
+    document, target = await document_versions.download_target(
+        uow.session,
+        session.principal,
+        document_id,
+        number=int(raw_version) if raw_version else None,
+        rendition=rendition,  # type: ignore[arg-type]
+    )
     await audit.record(
         uow.session,
         session.principal,
@@ -261,11 +329,12 @@ async def download(
         object_type="document",
         object_id=document.id,
         document_id=document.id,
+        details={"version": target.version, "rendition": target.rendition},
     )
     signed = await delivery.signed_url(
-        document.original_key,
-        filename=document.original_filename,
-        content_type=document.mime_type,
+        target.key,
+        filename=target.filename,
+        content_type=target.content_type,
         disposition="attachment",
         expires_in=config.delivery.download_url_expiry_seconds,
     )

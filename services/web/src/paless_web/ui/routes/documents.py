@@ -13,12 +13,12 @@ from fastapi.responses import RedirectResponse
 from paless_shared.documents import bulk
 from paless_shared.documents import service as documents
 from paless_shared.documents.read import extras
-from paless_shared.platform.errors import InvalidInput
+from paless_shared.platform.errors import Forbidden, InvalidInput, NotFound
 from paless_shared.saved_views import service as saved_views
 from paless_shared.saved_views.params import FILTER_KEYS, parse_filter
 from paless_shared.search import service as search
 from paless_shared.search.filters import Sort
-from paless_shared.tables import DocumentStatus
+from paless_shared.tables import DocumentStatus, SavedView
 from paless_web.deps import ConfigDep, DeliveryDep, UnitOfWorkDep
 from paless_web.ui.lookups import choices
 from paless_web.ui.render import is_htmx, render, url
@@ -99,12 +99,26 @@ async def _results(
     }
 
 
+async def _current_view(request: Request, session: Session, uow: UnitOfWorkDep) -> SavedView | None:
+    """The saved view the screen was opened from, when this user may change it (the
+    screen then offers to update it with the filter as it is now)."""
+    try:
+        view_id = uuid.UUID(request.query_params.get("view") or "")
+    except ValueError:
+        return None
+    try:
+        return await saved_views.get_view(uow.session, session.principal, view_id, for_change=True)
+    except (NotFound, Forbidden):
+        return None
+
+
 @router.get("/documents")
 async def documents_screen(request: Request, session: Session, uow: UnitOfWorkDep) -> Response:
     context = await _results(request, session, uow, cursor=None)
     context |= {
         "session": session,
         "csrf": session.csrf,
+        "current_view": await _current_view(request, session, uow),
         "choices": await choices(uow.session, session.principal),
         "sorts": SORTS,
         "statuses": list(DocumentStatus),

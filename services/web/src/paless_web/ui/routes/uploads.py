@@ -11,8 +11,11 @@ from pydantic import BaseModel, Field
 
 from paless_shared.documents import service as documents
 from paless_shared.documents import uploads
-from paless_web.deps import ConfigDep, StorageDep, UnitOfWorkDep
+from paless_shared.platform.ocr import MODES
+from paless_shared.versions.service import RunRequest
+from paless_web.deps import ConfigDep, StateDep, StorageDep, UnitOfWorkDep
 from paless_web.ui.render import render, url
+from paless_web.ui.routes.document import ocr_options
 from paless_web.ui.session import Session
 
 router = APIRouter(include_in_schema=False)
@@ -31,6 +34,7 @@ async def upload_screen(request: Request, session: Session, config: ConfigDep) -
             "session": session,
             "csrf": session.csrf,
             "max_bytes": config.delivery.max_upload_bytes,
+            "ocr_modes": MODES,
         },
     )
 
@@ -64,8 +68,15 @@ async def complete(
     uow: UnitOfWorkDep,
     storage: StorageDep,
     config: ConfigDep,
+    state: StateDep,
 ) -> Response:
-    """The file is in storage: it becomes a pending document, queued for processing."""
+    """The file is in storage: it becomes a pending document, queued for processing
+    with the OCR settings chosen on the screen (a JSON body of `ocr_*` fields)."""
+    try:
+        body = await request.json()
+    except ValueError:
+        body = {}
+    options = await ocr_options(body if isinstance(body, dict) else {}, state)
     document = await uploads.complete_direct_upload(
         uow.session,
         storage,
@@ -73,6 +84,7 @@ async def complete(
         session.principal.user_id,
         upload_id,
         max_bytes=config.delivery.max_upload_bytes,
+        request=RunRequest(options),
     )
     return JSONResponse(
         {

@@ -25,7 +25,7 @@
     if (label) label.textContent = count + " selected";
     const query = new URLSearchParams(window.location.search);
     query.delete("notice");
-    ["bulk-query", "save-view-query"].forEach(function (id) {
+    ["bulk-query", "save-view-query", "update-view-query"].forEach(function (id) {
       const field = document.getElementById(id);
       if (field) field.value = query.toString();
     });
@@ -154,7 +154,10 @@
       await sendToStorage(target, file, shown);
       shown.bar.value = 100;
       shown.state.textContent = "checking";
-      const done = await postJson("/upload/" + target.upload_id + "/complete");
+      const settings = {};
+      const ocr = document.getElementById("upload-ocr");
+      if (ocr) new FormData(ocr).forEach(function (value, key) { if (value) settings[key] = value; });
+      const done = await postJson("/upload/" + target.upload_id + "/complete", settings);
       shown.item.dataset.documentId = done.document_id;
       await follow(done, shown);
     } catch (error) {
