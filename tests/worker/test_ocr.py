@@ -220,11 +220,12 @@ def test_a_page_over_the_memory_limit_fails_with_a_reason(
     tesseract: ocr.TesseractStatus, tmp_path: Path
 ) -> None:
     # A colour A4 page at 600 dpi is 100 MB as one raster, and OCR holds a few; an
-    # OCR process starts at about 190 MB.
+    # OCR process starts at about 190 MB resident and needs more address space for its
+    # threads' stacks: 450 MB leaves a small page room and the big one none.
     big = scans.a4_at_600_dpi(*(["A colour page at six hundred dots per inch"] * 20))
     big = big.convert("RGB")
     small = tmp_path / "small"
-    tight = ocr.OcrPool(1, 300)
+    tight = ocr.OcrPool(1, 450)
     try:
         # Python code out of memory raises; native code (pdfium, qpdf) aborts.
         with pytest.raises((ocr.OcrLimitExceeded, ocr.OcrProcessDied), match="more memory"):

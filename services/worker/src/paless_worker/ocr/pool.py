@@ -125,7 +125,9 @@ class OcrPool:
                 slot = self._start()
             answer = self._ask(slot, unit, time_limit)
             slot.units += 1
-            if slot.units >= self._max_units:
+            # A process that ran out of memory may be left unable to start threads or
+            # allocate: the next unit gets a fresh one.
+            if slot.units >= self._max_units or answer[0] == "limit":
                 self._stop(slot)
                 slot = None
         except BaseException:
@@ -327,6 +329,12 @@ def _answer(unit: OcrUnit) -> tuple[str, Any]:
     try:
         return ("ok", run_unit(unit))
     except MemoryError:
+        return ("limit", f"OCR of {_describe(unit)} needs more memory than is allowed")
+    except RuntimeError as exc:
+        # Under the address-space limit a new thread's stack cannot be mapped either.
+        if "can't start new thread" not in str(exc):
+            log.exception("ocr.unit.crashed")
+            return ("error", f"{type(exc).__name__}: {exc}"[:500])
         return ("limit", f"OCR of {_describe(unit)} needs more memory than is allowed")
     except OcrLimitExceeded as exc:
         return ("limit", str(exc))
