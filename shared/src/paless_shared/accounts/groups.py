@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.accounts import queries
-from paless_shared.accounts.users import get_user
-from paless_shared.platform.errors import Conflict, InvalidInput, NotFound
+from paless_shared.accounts.users import get_user, ids_in_order
+from paless_shared.platform.errors import Conflict, NotFound
 from paless_shared.platform.pagination import Page, decode_cursor, split_page
 from paless_shared.tables import Group, User
 
@@ -92,12 +92,7 @@ async def group_names(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[u
 
 async def ids_by_name(session: AsyncSession, names: Sequence[str]) -> list[uuid.UUID]:
     """The ids of these groups, in the order given; an unknown name is an error."""
-    wanted = list(dict.fromkeys(name.strip() for name in names if name.strip()))
-    found = await queries.groups_by_name(session, wanted)
-    missing = [name for name in wanted if name not in found]
-    if missing:
-        raise InvalidInput(f"no such group: {', '.join(missing)}")
-    return [found[name] for name in wanted]
+    return await ids_in_order(session, names, queries.groups_by_name, "group")
 
 
 async def memberships(session: AsyncSession) -> dict[uuid.UUID, list[uuid.UUID]]:

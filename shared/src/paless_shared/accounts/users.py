@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -171,9 +171,20 @@ async def usernames(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uui
 
 async def ids_by_username(session: AsyncSession, names: Sequence[str]) -> list[uuid.UUID]:
     """The ids of these users, in the order given; an unknown username is an error."""
+    return await ids_in_order(session, names, queries.users_by_username, "user")
+
+
+async def ids_in_order(
+    session: AsyncSession,
+    names: Sequence[str],
+    lookup: Callable[[AsyncSession, list[str]], Awaitable[dict[str, uuid.UUID]]],
+    kind: str,
+) -> list[uuid.UUID]:
+    """The ids `lookup` finds for these names (blank ones and repeats dropped), in the
+    order given; a name it does not find is an error naming the `kind`."""
     wanted = list(dict.fromkeys(name.strip() for name in names if name.strip()))
-    found = await queries.users_by_username(session, wanted)
+    found = await lookup(session, wanted)
     missing = [name for name in wanted if name not in found]
     if missing:
-        raise InvalidInput(f"no such user: {', '.join(missing)}")
+        raise InvalidInput(f"no such {kind}: {', '.join(missing)}")
     return [found[name] for name in wanted]
