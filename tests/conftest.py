@@ -98,26 +98,48 @@ def _environment(servers: Servers) -> dict[str, str]:
     }
 
 
+POSTGRES_URL_VARIABLE = "PALESS_TEST_POSTGRES_URL"
+REDIS_URL_VARIABLE = "PALESS_TEST_REDIS_URL"
+_STARTED = pytest.StashKey[list[RunningService]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Postgres and Redis once per run, before any xdist worker starts: the ones on
+    127.0.0.1 when they answer, else embedded ones started here. Workers inherit the URLs
+    through the environment (and each makes its own database, Redis database and S3)."""
+    if hasattr(config, "workerinput") or config.option.help or config.option.version:
+        return  # an xdist worker: the controller has already seen to the servers
+    started: list[RunningService] = []
+    postgres = ensure_postgres(
+        STATE_DIR,
+        os.environ.get(POSTGRES_URL_VARIABLE, "postgresql://postgres@127.0.0.1:5432/postgres"),
+        port=free_port(),
+    )
+    started.append(postgres)
+    redis = ensure_redis(
+        STATE_DIR,
+        os.environ.get(REDIS_URL_VARIABLE, "redis://127.0.0.1:6379/0"),
+        port=free_port(),
+    )
+    started.append(redis)
+    os.environ[POSTGRES_URL_VARIABLE] = postgres.url
+    os.environ[REDIS_URL_VARIABLE] = redis.url
+    config.stash[_STARTED] = started
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for service in reversed(config.stash.get(_STARTED, [])):
+        service.stop()
+
+
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     started: list[RunningService] = []
     releases: list[Callable[[], None]] = []
     try:
-        postgres = ensure_postgres(
-            STATE_DIR,
-            os.environ.get(
-                "PALESS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-            ),
-            port=free_port(),
-        )
-        started.append(postgres)
-        redis = ensure_redis(
-            STATE_DIR,
-            os.environ.get("PALESS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"),
-            port=free_port(),
-        )
-        started.append(redis)
-        redis_db, release_redis_db = claim_redis_database(redis.url)
+        postgres_url = os.environ[POSTGRES_URL_VARIABLE]
+        redis_url = os.environ[REDIS_URL_VARIABLE]
+        redis_db, release_redis_db = claim_redis_database(redis_url)
         releases.append(release_redis_db)
         access_key, secret_key = "palesstest", secrets.token_hex(16)
         s3 = start_seaweedfs(
@@ -129,10 +151,10 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         )
         started.append(s3)
         database = f"paless_test_{os.getpid()}"
-        plain_url = asyncio.run(create_database(postgres.url, database, drop_existing=True))
+        plain_url = asyncio.run(create_database(postgres_url, database, drop_existing=True))
         servers = Servers(
             database_url=plain_url.replace("postgresql://", "postgresql+asyncpg://", 1),
-            redis_url=redis.url.rsplit("/", 1)[0] + f"/{redis_db}",
+            redis_url=redis_url.rsplit("/", 1)[0] + f"/{redis_db}",
             s3_endpoint_url=s3.url,
             s3_access_key=access_key,
             s3_secret_key=secret_key,
