@@ -15,7 +15,13 @@ from sqlalchemy.orm import aliased
 from paless_shared.access.conditions import can_change, can_view
 from paless_shared.platform.database import id_array
 from paless_shared.platform.principal import Principal
-from paless_shared.tables import Correspondent, Document, DocumentStatus, DocumentType
+from paless_shared.tables import (
+    Correspondent,
+    Document,
+    DocumentStatus,
+    DocumentType,
+    DocumentVersion,
+)
 
 
 async def add(session: AsyncSession, document: Document) -> None:
@@ -56,6 +62,37 @@ async def get_visible(
     )
     if for_update:
         statement = statement.with_for_update(of=Document)
+    return (await session.execute(statement)).one_or_none()
+
+
+async def download_row(
+    session: AsyncSession, principal: Principal, document_id: uuid.UUID, *, number: int | None
+) -> Row[Any] | None:
+    """What a download of a visible document (not in the trash) needs, in one
+    statement: the document's filename and the version's number, keys and type — its
+    current version, or version `number`. The version's columns are NULL when there is
+    no such version. Core columns, no ORM objects: a download reads nothing else."""
+    if number is None:
+        version_match = DocumentVersion.id == Document.current_version_id
+    else:
+        version_match = and_(
+            DocumentVersion.document_id == Document.id, DocumentVersion.number == number
+        )
+    statement = (
+        select(
+            Document.original_filename,
+            DocumentVersion.number,
+            DocumentVersion.original_key,
+            DocumentVersion.archive_key,
+            DocumentVersion.mime_type,
+        )
+        .outerjoin(DocumentVersion, version_match)
+        .where(
+            Document.id == document_id,
+            Document.deleted_at.is_(None),
+            can_view(Document, principal),
+        )
+    )
     return (await session.execute(statement)).one_or_none()
 
 
