@@ -12,9 +12,9 @@ from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from paless_shared.tables import AuditEvent
+from paless_shared.tables import AuditEvent, DocumentVersion
 from tests.conftest import upload
 from tests.pdfs import text_pdf
 from tests.web.support import assert_problem, direct_upload, fetch, signed_url
@@ -364,3 +364,45 @@ async def test_a_document_of_someone_else_is_not_found_and_not_recorded(
             .where(AuditEvent.action == "document.downloaded")
         )
     assert count == 0
+
+
+async def test_the_event_names_the_version_and_rendition_served(
+    client: httpx.AsyncClient, account, db
+) -> None:
+    document_id = await uploaded(client, account, text_pdf("has an archive"))
+    async with db() as session:  # as if OCR had made an archive of version 1
+        await session.execute(
+            update(DocumentVersion)
+            .where(DocumentVersion.document_id == uuid.UUID(document_id))
+            .values(archive_key=f"renditions/{document_id}/archive.pdf")
+        )
+        await session.commit()
+
+    default = await client.get(
+        f"/api/v1/documents/{document_id}/download",
+        headers=account.headers,
+        params={"redirect": "false"},
+    )
+    original = await client.get(
+        f"/api/v1/documents/{document_id}/download",
+        headers=account.headers,
+        params={"redirect": "false", "rendition": "original", "version": "1"},
+    )
+
+    assert default.status_code == original.status_code == 200
+    assert f"renditions/{document_id}/archive.pdf" in default.json()["url"]
+    async with db() as session:
+        details = (
+            await session.scalars(
+                select(AuditEvent.details)
+                .where(
+                    AuditEvent.document_id == uuid.UUID(document_id),
+                    AuditEvent.action == "document.downloaded",
+                )
+                .order_by(AuditEvent.at)
+            )
+        ).all()
+    assert details == [
+        {"version": 1, "rendition": "archive"},
+        {"version": 1, "rendition": "original"},
+    ]

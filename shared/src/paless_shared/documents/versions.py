@@ -11,7 +11,7 @@ from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from paless_shared.audit.service import record
+from paless_shared.audit.service import client_address, record
 from paless_shared.documents.queries import documents as queries
 from paless_shared.documents.service import get_document
 from paless_shared.platform.errors import Conflict, NotFound
@@ -40,7 +40,7 @@ class Download:
     rendition: Rendition
 
 
-async def download_target(
+async def download(
     session: AsyncSession,
     principal: Principal,
     document_id: uuid.UUID,
@@ -48,10 +48,19 @@ async def download_target(
     number: int | None,
     rendition: Rendition | None,
 ) -> Download:
-    """What a download serves: a version (the current one by default) and a rendition
-    (by default its archive when it has one, else its original). One statement reads
-    the document, checks the caller may see it and reads the version."""
-    row = await queries.download_row(session, principal, document_id, number=number)
+    """What a download serves — a version (the current one by default) and a rendition
+    (by default its archive when it has one, else its original) — recorded in the
+    document's history in the same transaction: a download the caller is answered for
+    is never missing from it, and one refused leaves nothing. One statement reads the
+    document, checks the caller may see it, reads the version and writes the event."""
+    row = await queries.download_recorded(
+        session,
+        principal,
+        document_id,
+        number=number,
+        rendition=rendition,
+        client=client_address.get(),
+    )
     if row is None:
         raise NotFound(f"document {document_id} not found")
     filename: str = row.original_filename
@@ -65,7 +74,8 @@ async def download_target(
     elif number is not None:
         raise NotFound(f"document {document_id} has no version {number}")
     else:
-        # A row written before versions existed and not migrated: its version is made now.
+        # A row written before versions existed and not migrated: its version is made
+        # now, and the event written here.
         version = await versions.current_version(
             session, await get_document(session, principal, document_id)
         )
@@ -75,41 +85,29 @@ async def download_target(
             version.archive_key,
             version.mime_type,
         )
+        await record(
+            session,
+            principal,
+            "document.downloaded",
+            object_type="document",
+            object_id=document_id,
+            document_id=document_id,
+            details={
+                "version": found,
+                "rendition": rendition or ("archive" if archive_key else "original"),
+            },
+        )
     chosen: Rendition = rendition or ("archive" if archive_key else "original")
     if chosen == "original":
         return Download(original_key, filename, mime_type, found, chosen)
     if archive_key is None:
+        # The event the statement wrote rolls back with the request.
         raise NotFound(
             f"version {found} of document {document_id} has no archive "
             "(no page of it was OCRed, or it is not processed yet)"
         )
     stem = filename.rsplit(".", 1)[0] or "document"
     return Download(archive_key, f"{stem}.pdf", PDF_MIME_TYPE, found, chosen)
-
-
-async def download(
-    session: AsyncSession,
-    principal: Principal,
-    document_id: uuid.UUID,
-    *,
-    number: int | None,
-    rendition: Rendition | None,
-) -> Download:
-    """`download_target`, recorded in the document's history in the same transaction
-    (so a download the caller was answered for is never missing from it)."""
-    target = await download_target(
-        session, principal, document_id, number=number, rendition=rendition
-    )
-    await record(
-        session,
-        principal,
-        "document.downloaded",
-        object_type="document",
-        object_id=document_id,
-        document_id=document_id,
-        details={"version": target.version, "rendition": target.rendition},
-    )
-    return target
 
 
 async def restore_version(
