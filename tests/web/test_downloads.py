@@ -406,3 +406,33 @@ async def test_the_event_names_the_version_and_rendition_served(
         {"version": 1, "rendition": "archive"},
         {"version": 1, "rendition": "original"},
     ]
+
+
+async def test_an_admin_downloads_any_document_and_is_named_in_its_history(
+    client: httpx.AsyncClient, account, make_account, db
+) -> None:
+    document_id = await uploaded(client, account, text_pdf("audited by an admin"))
+    admin = await make_account(admin=True)
+
+    current = await client.get(
+        f"/api/v1/documents/{document_id}/download",
+        headers=admin.headers,
+        params={"redirect": "false"},
+    )
+    by_number = await client.get(
+        f"/api/v1/documents/{document_id}/download",
+        headers=admin.headers,
+        params={"redirect": "false", "version": "1"},
+    )
+
+    assert current.status_code == by_number.status_code == 200
+    async with db() as session:
+        actors = (
+            await session.scalars(
+                select(AuditEvent.actor_name).where(
+                    AuditEvent.document_id == uuid.UUID(document_id),
+                    AuditEvent.action == "document.downloaded",
+                )
+            )
+        ).all()
+    assert actors == [admin.username, admin.username]
