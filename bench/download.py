@@ -67,6 +67,7 @@ from tests.pdfs import text_pdf
 
 DOCUMENT_BYTES = 256 * 1024
 PRESIGN_LOOPS = 2000
+TARGET_RATIO = 0.8
 
 
 # The baseline app -------------------------------------------------------------------------
@@ -272,27 +273,58 @@ def upload_documents(base_url: str, headers: dict[str, str], count: int) -> dict
 
 
 async def presign_cost(count: int) -> dict[str, float]:
-    """Seconds per signed URL, the way the API makes them (one Storage per process)."""
-    from paless_shared.platform.settings import S3Settings, load
-    from paless_shared.platform.storage import Storage
+    """Seconds per signed URL, the way the API makes them (one Storage per process),
+    and the way botocore's own presigner makes the same URL (`generate_presigned_url`
+    on a client made once), in alternating rounds."""
+    import aioboto3
 
-    async with Storage.open(load(S3Settings)) as storage:
+    from paless_shared.platform.settings import S3Settings, load
+    from paless_shared.platform.storage import Storage, _client_config, content_disposition
+
+    settings = load(S3Settings)
+    session = aioboto3.Session(
+        aws_access_key_id=settings.s3_access_key_id,
+        aws_secret_access_key=settings.s3_secret_access_key,
+        region_name=settings.s3_region,
+    )
+    endpoint = settings.s3_public_endpoint_url or settings.s3_endpoint_url
+    async with (
+        Storage.open(settings) as storage,
+        session.client("s3", endpoint_url=endpoint, config=_client_config(settings)) as s3,
+    ):
         key = storage.original_key(uuid.uuid4())
-        for _ in range(50):  # warm botocore's caches
+
+        async def ours() -> None:
             await storage.presign_download(
                 key, filename="a.pdf", content_type="application/pdf",
                 disposition="attachment", expires_in=300,
             )  # fmt: skip
-        rounds = []
+
+        async def botocore() -> None:
+            await s3.generate_presigned_url(
+                "get_object",
+                Params={
+                    "Bucket": settings.s3_bucket, "Key": key,
+                    "ResponseContentDisposition": content_disposition("attachment", "a.pdf"),
+                    "ResponseContentType": "application/pdf",
+                },
+                ExpiresIn=300,
+            )  # fmt: skip
+
+        rounds: dict[str, list[float]] = {"ours": [], "botocore": []}
+        for _ in range(50):  # warm botocore's caches
+            await ours()
+            await botocore()
         for _ in range(5):
-            started = time.perf_counter()
-            for _ in range(count // 5):
-                await storage.presign_download(
-                    key, filename="a.pdf", content_type="application/pdf",
-                    disposition="attachment", expires_in=300,
-                )  # fmt: skip
-            rounds.append((time.perf_counter() - started) / (count // 5))
-    return {"presign_us_per_url": statistics.median(rounds) * 1e6}
+            for name, sign in (("ours", ours), ("botocore", botocore)):
+                started = time.perf_counter()
+                for _ in range(count // 5):
+                    await sign()
+                rounds[name].append((time.perf_counter() - started) / (count // 5))
+    return {
+        "presign_us_per_url": statistics.median(rounds["ours"]) * 1e6,
+        "presign_botocore_us_per_url": statistics.median(rounds["botocore"]) * 1e6,
+    }
 
 
 def offload_check(
@@ -441,8 +473,8 @@ def main() -> None:
             statistics.median(b["server_cpu_ms_per_request"] for _, b in rounds)
             / statistics.median(s["server_cpu_ms_per_request"] for s, _ in rounds)
         ),
-        "target_ratio": 0.5,
-        "target_met": ratio >= 0.5,
+        "target_ratio": TARGET_RATIO,
+        "target_met": ratio >= TARGET_RATIO,
         **presign,
         "presign_share_of_request_time": presign["presign_us_per_url"] / 1e6 * measured["rps"],
         "offload": {

@@ -182,3 +182,39 @@ async def test_using_a_token_records_when_it_was_last_used(
         )
     assert before is None
     assert after is not None
+
+
+async def test_a_token_used_again_within_a_minute_is_not_written_again(
+    client: httpx.AsyncClient, account, db
+) -> None:
+    async def last_used() -> datetime | None:
+        async with db() as session:
+            return await session.scalar(
+                select(ApiToken.last_used_at).where(ApiToken.user_id == account.id)
+            )
+
+    first = await client.get("/api/v1/users/me", headers=account.headers)
+    recorded = await last_used()
+    again = await client.get("/api/v1/users/me", headers=account.headers)
+    listed = await client.get("/api/v1/tokens", headers=account.headers)
+
+    assert first.status_code == again.status_code == listed.status_code == 200
+    assert recorded is not None
+    assert await last_used() == recorded  # the second use wrote nothing
+    # What the API reports is that first use (it is at most a minute old).
+    [token] = listed.json()["items"]
+    assert datetime.fromisoformat(token["last_used_at"]) == recorded
+
+    # Once the last record is older than a minute, the next use writes again.
+    async with db() as session:
+        await session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == account.id)
+            .values(last_used_at=recorded - timedelta(minutes=2))
+        )
+        await session.commit()
+    later = await client.get("/api/v1/users/me", headers=account.headers)
+
+    assert later.status_code == 200
+    refreshed = await last_used()
+    assert refreshed is not None and refreshed > recorded

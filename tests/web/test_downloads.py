@@ -6,12 +6,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
+import uuid
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 import httpx
 import pytest
+from sqlalchemy import func, select, update
 
+from paless_shared.tables import AuditEvent, DocumentVersion
 from tests.conftest import upload
 from tests.pdfs import text_pdf
 from tests.web.support import assert_problem, direct_upload, fetch, signed_url
@@ -281,3 +284,155 @@ async def test_very_long_filename_is_shortened_but_keeps_its_extension(
     assert decoded.endswith(".pdf")
     assert fallback.endswith(".pdf")
     assert filename.startswith(decoded.removesuffix(".pdf"))
+
+
+async def test_every_download_is_in_the_history_even_when_many_run_at_once(
+    client: httpx.AsyncClient, account, db
+) -> None:
+    document_id = await uploaded(client, account, text_pdf("wanted by many"))
+
+    answers = await asyncio.gather(
+        *(
+            client.get(
+                f"/api/v1/documents/{document_id}/download",
+                headers=account.headers,
+                params={"redirect": "false"},
+            )
+            for _ in range(12)
+        )
+    )
+
+    assert [answer.status_code for answer in answers] == [200] * 12
+    async with db() as session:
+        events = (
+            await session.execute(
+                select(AuditEvent.actor_id, AuditEvent.details, AuditEvent.client).where(
+                    AuditEvent.document_id == uuid.UUID(document_id),
+                    AuditEvent.action == "document.downloaded",
+                )
+            )
+        ).all()
+    assert len(events) == 12
+    assert {event.actor_id for event in events} == {account.id}
+    assert all(event.details == {"version": 1, "rendition": "original"} for event in events)
+    assert all(event.client for event in events)
+
+
+async def test_a_refused_download_leaves_no_event(client: httpx.AsyncClient, account, db) -> None:
+    document_id = await uploaded(client, account, text_pdf("not processed yet"))
+
+    # A pending document has no archive yet.
+    response = await client.get(
+        f"/api/v1/documents/{document_id}/download",
+        headers=account.headers,
+        params={"redirect": "false", "rendition": "archive"},
+    )
+    missing_version = await client.get(
+        f"/api/v1/documents/{document_id}/download",
+        headers=account.headers,
+        params={"redirect": "false", "version": "2"},
+    )
+
+    assert_problem(response, 404)
+    assert_problem(missing_version, 404)
+    assert "has no version 2" in missing_version.json()["detail"]
+    async with db() as session:
+        count = await session.scalar(
+            select(func.count()).where(
+                AuditEvent.document_id == uuid.UUID(document_id),
+                AuditEvent.action == "document.downloaded",
+            )
+        )
+    assert count == 0
+
+
+async def test_a_document_of_someone_else_is_not_found_and_not_recorded(
+    client: httpx.AsyncClient, account, make_account, db
+) -> None:
+    document_id = await uploaded(client, account, text_pdf("mine alone"))
+    stranger = await make_account()
+
+    response = await client.get(
+        f"/api/v1/documents/{document_id}/download", headers=stranger.headers
+    )
+
+    assert_problem(response, 404)
+    async with db() as session:
+        count = await session.scalar(
+            select(func.count())
+            .where(AuditEvent.document_id == uuid.UUID(document_id))
+            .where(AuditEvent.action == "document.downloaded")
+        )
+    assert count == 0
+
+
+async def test_the_event_names_the_version_and_rendition_served(
+    client: httpx.AsyncClient, account, db
+) -> None:
+    document_id = await uploaded(client, account, text_pdf("has an archive"))
+    async with db() as session:  # as if OCR had made an archive of version 1
+        await session.execute(
+            update(DocumentVersion)
+            .where(DocumentVersion.document_id == uuid.UUID(document_id))
+            .values(archive_key=f"renditions/{document_id}/archive.pdf")
+        )
+        await session.commit()
+
+    default = await client.get(
+        f"/api/v1/documents/{document_id}/download",
+        headers=account.headers,
+        params={"redirect": "false"},
+    )
+    original = await client.get(
+        f"/api/v1/documents/{document_id}/download",
+        headers=account.headers,
+        params={"redirect": "false", "rendition": "original", "version": "1"},
+    )
+
+    assert default.status_code == original.status_code == 200
+    assert f"renditions/{document_id}/archive.pdf" in default.json()["url"]
+    async with db() as session:
+        details = (
+            await session.scalars(
+                select(AuditEvent.details)
+                .where(
+                    AuditEvent.document_id == uuid.UUID(document_id),
+                    AuditEvent.action == "document.downloaded",
+                )
+                .order_by(AuditEvent.at)
+            )
+        ).all()
+    assert details == [
+        {"version": 1, "rendition": "archive"},
+        {"version": 1, "rendition": "original"},
+    ]
+
+
+async def test_an_admin_downloads_any_document_and_is_named_in_its_history(
+    client: httpx.AsyncClient, account, make_account, db
+) -> None:
+    document_id = await uploaded(client, account, text_pdf("audited by an admin"))
+    admin = await make_account(admin=True)
+
+    current = await client.get(
+        f"/api/v1/documents/{document_id}/download",
+        headers=admin.headers,
+        params={"redirect": "false"},
+    )
+    by_number = await client.get(
+        f"/api/v1/documents/{document_id}/download",
+        headers=admin.headers,
+        params={"redirect": "false", "version": "1"},
+    )
+
+    assert current.status_code == by_number.status_code == 200
+    async with db() as session:
+        actors = (
+            await session.scalars(
+                select(AuditEvent.actor_name).where(
+                    AuditEvent.document_id == uuid.UUID(document_id),
+                    AuditEvent.action == "document.downloaded",
+                )
+            )
+        ).all()
+    assert actors == [admin.username, admin.username]

@@ -51,11 +51,17 @@ def _granted(model: Any, user_id: Any, permissions: list[Permission]) -> Any:
 def can_view(model: Any, principal: Principal) -> ColumnElement[bool]:
     """Rows of `model` the principal may see: owned, granted view or change, or any
     row for an admin."""
-    if principal.is_admin:
+    return can_view_as(model, principal.user_id, is_admin=principal.is_admin)
+
+
+def can_view_as(model: Any, user_id: Any, *, is_admin: bool) -> ColumnElement[bool]:
+    """`can_view` for a user given as an id or as an expression, e.g. a bind parameter
+    of a statement built once and run for many callers."""
+    if is_admin:
         return true()
     return or_(
-        model.owner_id == principal.user_id,
-        model.id.in_(_granted(model, principal.user_id, [Permission.view, Permission.change])),
+        model.owner_id == user_id,
+        model.id.in_(_granted(model, user_id, [Permission.view, Permission.change])),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import delete, exists, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
@@ -115,15 +115,15 @@ async def active_token(
     return (row[0], row[1], row[2]) if row else None
 
 
-async def touch_token(session: AsyncSession, token_hash: str, now: datetime) -> None:
-    """Record use (callers do it at most once a minute per token, to keep reads
-    cheap; the condition keeps concurrent requests from writing twice)."""
+async def touch_token(session: AsyncSession, token_hash: str, used_before: datetime) -> None:
+    """Record use, unless recorded since `used_before` (callers write at most once a
+    minute per token, to keep reads cheap; the condition keeps concurrent requests
+    from writing twice)."""
     await session.execute(
         update(ApiToken)
         .where(
             ApiToken.token_hash == token_hash,
-            (ApiToken.last_used_at.is_(None))
-            | (ApiToken.last_used_at < now - timedelta(minutes=1)),
+            (ApiToken.last_used_at.is_(None)) | (ApiToken.last_used_at < used_before),
         )
         .values(last_used_at=func.now())
     )

@@ -83,7 +83,7 @@ async def authenticate_token(session: AsyncSession, secret: str) -> TokenAuthent
         return None
     user, token_id, last_used_at = found
     if last_used_at is None or last_used_at < now - TOUCH_INTERVAL:
-        await queries.touch_token(session, token_hash, now)
+        await queries.touch_token(session, token_hash, now - TOUCH_INTERVAL)
     return TokenAuthentication(user=user, token_id=token_id)
 
 

@@ -5,16 +5,22 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import Table, insert, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.tables import AuditEvent
 
+_EVENTS: Table = AuditEvent.__table__  # type: ignore[assignment]
+_INSERT_EVENT = insert(_EVENTS)
 
-async def add_event(session: AsyncSession, event: AuditEvent) -> None:
-    session.add(event)
-    await session.flush()
+
+async def insert_event(session: AsyncSession, values: dict[str, Any]) -> None:
+    """One event, as a Core INSERT in the session's transaction: no ORM object to
+    build, track and flush (every download writes one). `values` names every column
+    but `id` and `at`; the statement is built once."""
+    await session.execute(_INSERT_EVENT, {"id": uuid.uuid4(), **values})
 
 
 async def add_events(session: AsyncSession, events: Sequence[AuditEvent]) -> None:

@@ -33,18 +33,18 @@ async def record(
     details: dict[str, Any] | None = None,
     actor_name: str | None = None,
 ) -> None:
-    await queries.add_event(
+    await queries.insert_event(
         session,
-        AuditEvent(
-            actor_id=actor.user_id if actor else None,
-            actor_name=actor_name or (actor.username if actor else None),
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            document_id=document_id,
-            details=details or {},
-            client=client_address.get(),
-        ),
+        {
+            "actor_id": actor.user_id if actor else None,
+            "actor_name": actor_name or (actor.username if actor else None),
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "document_id": document_id,
+            "details": details or {},
+            "client": client_address.get(),
+        },
     )
 
 

@@ -11,7 +11,8 @@ from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from paless_shared.audit.service import record
+from paless_shared.audit.service import client_address, record
+from paless_shared.documents.queries import documents as queries
 from paless_shared.documents.service import get_document
 from paless_shared.platform.errors import Conflict, NotFound
 from paless_shared.platform.formats import PDF_MIME_TYPE
@@ -39,39 +40,74 @@ class Download:
     rendition: Rendition
 
 
-async def download_target(
+async def download(
     session: AsyncSession,
     principal: Principal,
     document_id: uuid.UUID,
     *,
     number: int | None,
     rendition: Rendition | None,
-) -> tuple[Document, Download]:
-    """What a download serves: a version (the current one by default) and a rendition
-    (by default its archive when it has one, else its original)."""
-    document = await get_document(session, principal, document_id)
-    if number is None:
-        version = await versions.current_version(session, document)
-    else:
-        version = await versions.version_by_number(session, document.id, number)
-    chosen: Rendition = rendition or ("archive" if version.archive_key else "original")
-    if chosen == "archive":
-        if version.archive_key is None:
-            raise NotFound(
-                f"version {version.number} of document {document_id} has no archive "
-                "(no page of it was OCRed, or it is not processed yet)"
-            )
-        stem = document.original_filename.rsplit(".", 1)[0] or "document"
-        return document, Download(
-            version.archive_key, f"{stem}.pdf", PDF_MIME_TYPE, version.number, chosen
-        )
-    return document, Download(
-        version.original_key,
-        document.original_filename,
-        version.mime_type,
-        version.number,
-        chosen,
+) -> Download:
+    """What a download serves — a version (the current one by default) and a rendition
+    (by default its archive when it has one, else its original) — recorded in the
+    document's history in the same transaction: a download the caller is answered for
+    is never missing from it, and one refused leaves nothing. One statement reads the
+    document, checks the caller may see it, reads the version and writes the event."""
+    row = await queries.download_recorded(
+        session,
+        principal,
+        document_id,
+        number=number,
+        rendition=rendition,
+        client=client_address.get(),
     )
+    if row is None:
+        raise NotFound(f"document {document_id} not found")
+    filename: str = row.original_filename
+    if row.original_key is not None:
+        found, original_key, archive_key, mime_type = (
+            row.number,
+            row.original_key,
+            row.archive_key,
+            row.mime_type,
+        )
+    elif number is not None:
+        raise NotFound(f"document {document_id} has no version {number}")
+    else:
+        # A row written before versions existed and not migrated: its version is made
+        # now, and the event written here.
+        version = await versions.current_version(
+            session, await get_document(session, principal, document_id)
+        )
+        found, original_key, archive_key, mime_type = (
+            version.number,
+            version.original_key,
+            version.archive_key,
+            version.mime_type,
+        )
+        await record(
+            session,
+            principal,
+            "document.downloaded",
+            object_type="document",
+            object_id=document_id,
+            document_id=document_id,
+            details={
+                "version": found,
+                "rendition": rendition or ("archive" if archive_key else "original"),
+            },
+        )
+    chosen: Rendition = rendition or ("archive" if archive_key else "original")
+    if chosen == "original":
+        return Download(original_key, filename, mime_type, found, chosen)
+    if archive_key is None:
+        # The event the statement wrote rolls back with the request.
+        raise NotFound(
+            f"version {found} of document {document_id} has no archive "
+            "(no page of it was OCRed, or it is not processed yet)"
+        )
+    stem = filename.rsplit(".", 1)[0] or "document"
+    return Download(archive_key, f"{stem}.pdf", PDF_MIME_TYPE, found, chosen)
 
 
 async def restore_version(

@@ -23,6 +23,7 @@ import aioboto3
 from aiobotocore.config import AioConfig
 from botocore.exceptions import ClientError
 
+from paless_shared.platform.presign import GetSigner
 from paless_shared.platform.settings import S3Settings
 
 # S3 multipart uploads need parts of at least 5 MiB (except the last).
@@ -93,9 +94,16 @@ def _client_config(settings: S3Settings) -> AioConfig:
 
 
 class Storage:
-    def __init__(self, client: Any, signer: Any, settings: S3Settings) -> None:
+    def __init__(
+        self,
+        client: Any,
+        signer: Any,
+        settings: S3Settings,
+        get_signer: GetSigner | None = None,
+    ) -> None:
         self._client = client
         self._signer = signer
+        self._get_signer = get_signer
         self.bucket = settings.s3_bucket
         self._prefix = settings.s3_key_prefix
 
@@ -119,7 +127,8 @@ class Storage:
                         "s3", endpoint_url=settings.s3_public_endpoint_url, config=config
                     )
                 )
-            yield cls(client, signer, settings)
+            get_signer = await GetSigner.resolve(signer, settings.s3_bucket, settings)
+            yield cls(client, signer, settings, get_signer)
 
     # Keys -------------------------------------------------------------------------
 
@@ -278,16 +287,27 @@ class Storage:
         expires_in: int,
     ) -> PresignedUrl:
         expires_at = datetime.now(UTC) + timedelta(seconds=expires_in)
-        url = await self._signer.generate_presigned_url(
-            "get_object",
-            Params={
-                "Bucket": self.bucket,
-                "Key": key,
-                "ResponseContentDisposition": content_disposition(disposition, filename),
-                "ResponseContentType": content_type,
-            },
-            ExpiresIn=expires_in,
-        )
+        disposition_header = content_disposition(disposition, filename)
+        if self._get_signer is not None:
+            url = self._get_signer.sign(
+                key,
+                {
+                    "response-content-disposition": disposition_header,
+                    "response-content-type": content_type,
+                },
+                expires_in,
+            )
+        else:
+            url = await self._signer.generate_presigned_url(
+                "get_object",
+                Params={
+                    "Bucket": self.bucket,
+                    "Key": key,
+                    "ResponseContentDisposition": disposition_header,
+                    "ResponseContentType": content_type,
+                },
+                ExpiresIn=expires_in,
+            )
         return PresignedUrl(url=url, expires_at=expires_at)
 
     async def presign_upload(

@@ -9,7 +9,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query, Request, Response, status
 
-from paless_shared.audit import service as audit
 from paless_shared.documents import bulk, editing, history, notes, uploads
 from paless_shared.documents import service as documents
 from paless_shared.documents import versions as document_versions
@@ -370,17 +369,8 @@ async def download_document(
 
     The original keeps its name (`Content-Disposition`, RFC 6266).
     """
-    document, target = await document_versions.download_target(
+    target = await document_versions.download(
         uow.session, principal, document_id, number=version, rendition=rendition
-    )
-    await audit.record(
-        uow.session,
-        principal,
-        "document.downloaded",
-        object_type="document",
-        object_id=document.id,
-        document_id=document.id,
-        details={"version": target.version, "rendition": target.rendition},
     )
     signed = await delivery.signed_url(
         target.key,

@@ -315,21 +315,12 @@ async def download(
         raise InvalidInput("version: a number from 1")
     if rendition not in (None, "original", "archive"):
         raise InvalidInput("rendition: original or archive")
-    document, target = await document_versions.download_target(
+    target = await document_versions.download(
         uow.session,
         session.principal,
         document_id,
         number=int(raw_version) if raw_version else None,
         rendition=rendition,  # type: ignore[arg-type]
-    )
-    await audit.record(
-        uow.session,
-        session.principal,
-        "document.downloaded",
-        object_type="document",
-        object_id=document.id,
-        document_id=document.id,
-        details={"version": target.version, "rendition": target.rendition},
     )
     signed = await delivery.signed_url(
         target.key,
