@@ -30,6 +30,7 @@ import hashlib
 import io
 import os
 import secrets
+import signal
 import statistics
 import subprocess
 import sys
@@ -120,14 +121,22 @@ async def wait_workers_ready(env: dict[str, str], count: int) -> None:
 
 
 async def run_ingest(
-    files: list[bytes], workers: int, env: dict[str, str], *, prefill: bool
+    files: list[bytes],
+    workers: int,
+    env: dict[str, str],
+    *,
+    prefill: bool,
+    profile: Path | None = None,
 ) -> dict[str, float]:
     """Ingest `files` with `workers` worker processes (each with one PDF process).
 
     The workers are up and idle first. prefill=False: seconds from the first upload to
     the last document `ready`. prefill=True: the uploads' jobs go to a queue nobody
     reads, and are moved to the workers' queue all at once when every file is in;
-    seconds from the first ingest task's start to the last one's finish."""
+    seconds from the first ingest task's start to the last one's finish.
+
+    With `profile`, py-spy samples the (first) worker's main process and its PDF
+    process while the jobs run, each into a collapsed-stacks file in that folder."""
     from redis.asyncio import Redis
 
     from paless_shared.accounts.users import create_user
@@ -145,6 +154,7 @@ async def run_ingest(
     await redis.aclose()
 
     processes: list[subprocess.Popen[bytes]] = []
+    spies: list[subprocess.Popen[bytes]] = []
     memory: PeakMemory | None = None
     try:
         processes = start_workers(workers, env)
@@ -182,6 +192,8 @@ async def run_ingest(
             redis = Redis.from_url(env["PALESS_REDIS_URL"])
             queue = load(RedisSettings).queue_name
             # arq's queue is a sorted set of job ids; the jobs themselves are keyed by id.
+            if profile is not None:
+                spies = start_profilers(processes[0].pid, profile)
             await redis.zunionstore(queue, [queue, HOLD_QUEUE])
             await redis.delete(HOLD_QUEUE)
             await redis.aclose()
@@ -198,6 +210,9 @@ async def run_ingest(
                 break
             await asyncio.sleep(0.02)
         elapsed = time.perf_counter() - started
+        for spy in spies:
+            spy.send_signal(signal.SIGINT)
+            spy.wait(60)
         async with sessions() as session:
             failed = list(
                 await session.scalars(
@@ -236,6 +251,26 @@ async def run_ingest(
     return result
 
 
+PY_SPY = ["py-spy", "record", "-r", "250", "-f", "raw", "--nonblocking"]
+
+
+def start_profilers(worker: int, folder: Path) -> list[subprocess.Popen[bytes]]:
+    """py-spy (on PATH) on a worker's main process and on each of its PDF processes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    targets = {"worker_main": worker}
+    for n, child in enumerate(psutil.Process(worker).children(recursive=True)):
+        if "multiprocessing" in " ".join(child.cmdline()):
+            targets[f"pdf_process{n}"] = child.pid
+    return [
+        subprocess.Popen(
+            [*PY_SPY, "-p", str(pid), "-o", str(folder / f"{name}.txt")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for name, pid in targets.items()
+    ]
+
+
 def cpu_seconds(workers: list[subprocess.Popen[bytes]]) -> dict[str, float]:
     """CPU time (user + system) so far of the worker processes and of their children
     (the PDF processes), each group summed."""
@@ -257,6 +292,12 @@ def main() -> None:
     # document fails. `--documents 100` shows it. Reported; not a benchmark matter.
     parser.add_argument("--documents", type=int, default=90)
     parser.add_argument("--pages", type=int, default=10)
+    parser.add_argument(
+        "--one-worker", action="store_true", help="skip the 2-worker runs (no results file)"
+    )
+    parser.add_argument(
+        "--profile", type=Path, help="py-spy the 1-worker pipeline run into this folder"
+    )
     args = parser.parse_args()
 
     files = [sample_pdf(i, args.pages) for i in range(args.documents)]
@@ -268,12 +309,24 @@ def main() -> None:
         os.environ.update(env)
         raw_pipeline(files[:2])  # warm imports and caches
         raw_runs.append(raw_pipeline(files))
-        for workers in (1, 2):
+        for workers in (1,) if args.one_worker else (1, 2):
             for prefill in (False, True):
                 name = f"{'worker_pipeline' if prefill else 'end_to_end'}_{workers}_worker"
-                runs[name] = asyncio.run(run_ingest(files, workers, env, prefill=prefill))
+                profile = args.profile if prefill and workers == 1 else None
+                runs[name] = asyncio.run(
+                    run_ingest(files, workers, env, prefill=prefill, profile=profile)
+                )
             raw_runs.append(raw_pipeline(files))
     raw = statistics.median(raw_runs)
+    if args.one_worker:
+        raw_cpu = 1000 * statistics.median(RAW_CPU[1:]) / args.documents
+        for name, run in runs.items():
+            print(f"{name}: {args.documents / run['seconds']:.1f} docs/s, "
+                  f"{raw / run['seconds']:.2f}x raw; cpu ms/doc main "
+                  f"{run['worker_main_cpu_ms_per_doc']:.1f} pdf "
+                  f"{run['pdf_processes_cpu_ms_per_doc']:.1f} (raw {raw_cpu:.1f})")  # fmt: skip
+        print(f"raw runs {raw_runs}; load {os.getloadavg()[0]:.1f}")
+        return
 
     def docs_per_s(name: str) -> float:
         return args.documents / runs[name]["seconds"]

@@ -97,6 +97,12 @@ async def add_page(session: AsyncSession, values: dict[str, object]) -> None:
     await session.execute(statement)
 
 
+async def add_pages(session: AsyncSession, rows: Sequence[dict[str, object]]) -> None:
+    """Insert pages in one statement; pages recorded already are left as they are."""
+    if rows:
+        await session.execute(insert(DocumentPage).on_conflict_do_nothing(), list(rows))
+
+
 async def page_numbers(session: AsyncSession, run_id: uuid.UUID) -> set[int]:
     statement = select(DocumentPage.number).where(DocumentPage.run_id == run_id)
     return set((await session.execute(statement)).scalars())

@@ -204,10 +204,13 @@ async def record_page(
 
 async def add_pages(session: AsyncSession, run_id: uuid.UUID, texts: Sequence[str]) -> None:
     """Pages read without OCR (their text layer)."""
-    for number, text in enumerate(texts, start=1):
-        await queries.add_page(
-            session, {"run_id": run_id, "number": number, "text": text, "ocr": False}
-        )
+    await queries.add_pages(
+        session,
+        [
+            {"run_id": run_id, "number": number, "text": text, "ocr": False}
+            for number, text in enumerate(texts, start=1)
+        ],
+    )
 
 
 async def page_texts(session: AsyncSession, run_id: uuid.UUID) -> list[tuple[int, str, bool]]:

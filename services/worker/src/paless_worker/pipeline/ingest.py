@@ -45,7 +45,7 @@ from paless_worker.pipeline.steps import (
     options_for,
 )
 from paless_worker.tasks import describe_error, is_transient, retry_delay
-from paless_worker.tracking import current_task
+from paless_worker.tracking import begin_task, current_task, finish_task_in
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +88,7 @@ async def ingest(ctx: dict[str, Any], document_id: str) -> Outcome:
 
 async def _ingest(ctx: dict[str, Any], context: WorkerContext, doc_id: uuid.UUID) -> Outcome:
     async with unit_of_work(context.sessionmaker) as session:
+        await begin_task(session)
         running = await versions.fan_out_in_progress(session, doc_id)
         if running is not None:
             pending = await versions.missing_pages(session, running)
@@ -174,12 +175,15 @@ class _Job:
         with tempfile.TemporaryDirectory(prefix="paless-ingest-") as folder:
             original = Path(folder) / "original"
             size, sha256 = await download(context, self.original_key, original)
-            prepared = await context.pdf_pool.run(
-                files.prepare, original, Path(folder) / "base.pdf", password, time_limit=time_limit
+            read = await context.pdf_pool.run(
+                files.read,
+                original,
+                Path(folder) / "base.pdf",
+                password,
+                context.settings.thumbnail_width,
+                time_limit=time_limit,
             )
-            parsed = await context.pdf_pool.run(
-                pdf.parse, prepared.path, context.settings.thumbnail_width, time_limit=time_limit
-            )
+            prepared, parsed = read.prepared, read.parsed
             texts = _page_texts(parsed)
             if parsed.thumbnail_webp is not None:
                 await context.storage.put_bytes(
@@ -229,17 +233,24 @@ class _Job:
                 sha256=extracted.sha256,
                 settings_used=self.options.as_dict(),
             )
-            document = await mark_ready(session, self.document_id, extracted, matches=matches)
+            ready = await mark_ready(session, self.document_id, extracted, matches=matches)
+            if ready:
+                result = {"document": "ready", "pages": extracted.page_count, "ocr": False}
+                outcome = Outcome(result=result)
+            else:
+                outcome = Outcome(result={"document": "deleted"})
+            # The task ends in this transaction rather than one more.
+            await finish_task_in(session, outcome)
         await delete_replaced(self.context, replaced)
-        if document is None:
-            return Outcome(result={"document": "deleted"})
+        if not ready:
+            return outcome
         PAGES_PROCESSED.inc(extracted.page_count)
         DOCUMENTS_FINISHED.labels("ready").inc()
         log.info(
             "document.ingest.ready",
             extra={"document_id": str(self.document_id), "pages": extracted.page_count},
         )
-        return Outcome(result={"document": "ready", "pages": extracted.page_count, "ocr": False})
+        return outcome
 
     async def _fan_out(
         self, ctx: dict[str, Any], extracted: ExtractedDocument, pages: int

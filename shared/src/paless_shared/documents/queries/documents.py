@@ -185,3 +185,33 @@ async def references(
         .where(Document.id.in_(document_ids))
     )
     return (await session.execute(statement)).all()
+
+
+async def store_processed(
+    session: AsyncSession,
+    document_id: uuid.UUID,
+    values: dict[str, Any],
+    *,
+    correspondent_id: uuid.UUID | None,
+    document_type_id: uuid.UUID | None,
+) -> bool:
+    """Write what processing found in one statement: `values`, and the correspondent
+    and type where the document has none yet. False if the document is gone."""
+    if correspondent_id is not None:
+        values = {
+            **values,
+            "correspondent_id": func.coalesce(Document.correspondent_id, correspondent_id),
+        }
+    if document_type_id is not None:
+        values = {
+            **values,
+            "document_type_id": func.coalesce(Document.document_type_id, document_type_id),
+        }
+    statement = (
+        update(Document)
+        .where(Document.id == document_id)
+        .values(values)
+        .returning(Document.id)
+        .execution_options(synchronize_session="fetch")
+    )
+    return (await session.execute(statement)).scalar_one_or_none() is not None
