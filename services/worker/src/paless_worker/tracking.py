@@ -210,7 +210,7 @@ async def _start(
             session, kind, job_id, list(args), owner_id=owner_id, document_id=document_id
         )
         task = await start_task(session, adopted.id, WORKER_ID)
-    return task.id if task else None
+    return task
 
 
 async def _subject(

@@ -17,7 +17,8 @@ from paless_shared.documents.queries import documents as queries
 from paless_shared.documents.service import set_tags
 from paless_shared.matching.service import Matches
 from paless_shared.search.service import refresh_search
-from paless_shared.tables import Document, DocumentStatus
+from paless_shared.tables import DocumentStatus, DocumentVersion
+from paless_shared.versions import service as versions
 
 FINAL_STATES = frozenset({DocumentStatus.ready, DocumentStatus.failed})
 
@@ -33,28 +34,34 @@ class ExtractedDocument:
     created_at: datetime | None
 
 
+@dataclass(frozen=True)
+class Started:
+    """A document ingest has started on: its owner and current version."""
+
+    owner_id: uuid.UUID
+    version: DocumentVersion
+
+
 async def start_processing(
     session: AsyncSession, document_id: uuid.UUID, *, max_attempts: int
-) -> Document | None:
-    """Mark a document as processing and count the attempt.
+) -> Started | None:
+    """Mark a document as processing and count the attempt (one statement).
 
     None means there is nothing to do: the document is gone or already final (a
     re-run of a finished job), or it has used up its attempts and is now failed.
     """
-    document = await queries.get(session, document_id, for_update=True)
-    if document is None or document.status in FINAL_STATES:
+    row = await queries.begin_processing(session, document_id, max_attempts=max_attempts)
+    if row is None:
+        await queries.fail_exhausted(session, document_id, max_attempts)
         return None
-    if document.ingest_attempts >= max_attempts:
-        document.status = DocumentStatus.failed
-        document.failure_reason = (
-            f"processing did not finish after {document.ingest_attempts} attempts"
-        )
-        await session.flush()
-        return None
-    document.ingest_attempts += 1
-    document.status = DocumentStatus.processing
-    await session.flush()
-    return document
+    version = None
+    if row.current_version_id is not None:
+        version = await versions.get_version(session, row.current_version_id)
+    if version is None:  # a row written before versions existed
+        document = await queries.get(session, document_id)
+        assert document is not None  # updated above, in this transaction
+        version = await versions.current_version(session, document)
+    return Started(owner_id=row.owner_id, version=version)
 
 
 async def mark_ready(

@@ -94,15 +94,15 @@ async def _ingest(ctx: dict[str, Any], context: WorkerContext, doc_id: uuid.UUID
             pending = await versions.missing_pages(session, running)
             run_id, version_id = running.id, running.version_id
         else:
-            document = await start_processing(
+            started = await start_processing(
                 session, doc_id, max_attempts=context.settings.worker_max_tries
             )
-            if document is None:
+            if started is None:
                 log.info("document.ingest.skipped", extra={"document_id": str(doc_id)})
                 return Outcome(result={"document": "unchanged"})
-            version = await versions.current_version(session, document)
+            version = started.version
             run = await versions.claim_run(session, version.id)
-            rules = await matching.load_rules(session, document.owner_id)
+            rules = await matching.load_rules(session, started.owner_id)
             job = _Job(context, doc_id, version.id, version.original_key, run, rules)
     if running is not None:
         return await _resume(ctx, context, run_id, version_id, pending)

@@ -215,3 +215,41 @@ async def store_processed(
         .execution_options(synchronize_session="fetch")
     )
     return (await session.execute(statement)).scalar_one_or_none() is not None
+
+
+_FINAL = (DocumentStatus.ready, DocumentStatus.failed)
+
+
+async def begin_processing(
+    session: AsyncSession, document_id: uuid.UUID, *, max_attempts: int
+) -> Row[uuid.UUID, uuid.UUID | None] | None:
+    """Mark the document `processing` and count the attempt, unless it is final or has
+    used up its attempts: (owner_id, current_version_id), or None."""
+    statement = (
+        update(Document)
+        .where(
+            Document.id == document_id,
+            Document.status.not_in(_FINAL),
+            Document.ingest_attempts < max_attempts,
+        )
+        .values(status=DocumentStatus.processing, ingest_attempts=Document.ingest_attempts + 1)
+        .returning(Document.owner_id, Document.current_version_id)
+        .execution_options(synchronize_session="fetch")
+    )
+    return (await session.execute(statement)).one_or_none()
+
+
+async def fail_exhausted(session: AsyncSession, document_id: uuid.UUID, max_attempts: int) -> None:
+    """Fail a document (not final) that has used up its attempts, saying so."""
+    reason = func.concat("processing did not finish after ", Document.ingest_attempts, " attempts")
+    statement = (
+        update(Document)
+        .where(
+            Document.id == document_id,
+            Document.status.not_in(_FINAL),
+            Document.ingest_attempts >= max_attempts,
+        )
+        .values(status=DocumentStatus.failed, failure_reason=reason)
+        .execution_options(synchronize_session="fetch")
+    )
+    await session.execute(statement)
