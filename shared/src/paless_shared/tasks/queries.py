@@ -33,13 +33,14 @@ async def get(
 async def update_values(
     session: AsyncSession, task_id: uuid.UUID, values: dict[str, Any]
 ) -> uuid.UUID | None:
-    """Change a task's row in one statement (no load first); its id, None if gone."""
+    """Change a task's row in one statement (no load first); its id, None if gone.
+    A Task object the session holds is left as it was."""
     statement = (
         update(Task)
         .where(Task.id == task_id)
         .values(values)
         .returning(Task.id)
-        .execution_options(synchronize_session="fetch")
+        .execution_options(synchronize_session=False)
     )
     found: uuid.UUID | None = (await session.execute(statement)).scalar_one_or_none()
     return found

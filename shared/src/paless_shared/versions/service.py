@@ -123,10 +123,25 @@ async def current_version(session: AsyncSession, document: Document) -> Document
     return version
 
 
-async def claim_run(session: AsyncSession, version_id: uuid.UUID) -> ProcessingRun:
+async def claim_run(
+    session: AsyncSession,
+    version_id: uuid.UUID,
+    *,
+    open_runs: Sequence[ProcessingRun] | None = None,
+) -> ProcessingRun:
     """The run ingest is to carry out: the version's open one, or a new one with the
-    default settings (an ingest sent by reconcile, or for a document that had none)."""
-    run = await queries.open_run(session, version_id)
+    default settings (an ingest sent by reconcile, or for a document that had none).
+    `open_runs`: the document's open runs, already read and locked (`open_runs`),
+    to choose from instead of reading again."""
+    if open_runs is None:
+        run = await queries.open_run(session, version_id)
+    else:
+        # As queries.open_run orders them: newest first, then by id.
+        mine = sorted(
+            (run for run in open_runs if run.version_id == version_id),
+            key=lambda run: run.id,
+        )
+        run = max(mine, key=lambda run: run.created_at, default=None)
     if run is None:
         run = ProcessingRun(id=uuid.uuid4(), version_id=version_id, status=RunStatus.pending)
         await queries.add(session, run)
@@ -267,15 +282,22 @@ async def fail_run(session: AsyncSession, run_id: uuid.UUID) -> ProcessingRun | 
     return run
 
 
+async def open_runs(session: AsyncSession, document_id: uuid.UUID) -> list[ProcessingRun]:
+    """The document's runs not yet finished, of any of its versions, locked."""
+    return list(await queries.open_runs_of_document(session, document_id))
+
+
+def fan_out_among(runs: Sequence[ProcessingRun]) -> ProcessingRun | None:
+    """Of a document's open runs, the one whose pages are out to OCR, if one is
+    (ingest, sent again, resumes it rather than starting over)."""
+    return next((run for run in runs if run.status == RunStatus.ocr), None)
+
+
 async def fan_out_in_progress(
     session: AsyncSession, document_id: uuid.UUID
 ) -> ProcessingRun | None:
-    """The document's run whose pages are out to OCR, if one is (ingest, sent again,
-    resumes it rather than starting over)."""
-    for run in await queries.open_runs_of_document(session, document_id):
-        if run.status == RunStatus.ocr:
-            return run
-    return None
+    """The document's run whose pages are out to OCR, if one is."""
+    return fan_out_among(await open_runs(session, document_id))
 
 
 async def fail_open_runs(session: AsyncSession, document_id: uuid.UUID) -> list[ProcessingRun]:

@@ -89,7 +89,8 @@ async def ingest(ctx: dict[str, Any], document_id: str) -> Outcome:
 async def _ingest(ctx: dict[str, Any], context: WorkerContext, doc_id: uuid.UUID) -> Outcome:
     async with unit_of_work(context.sessionmaker) as session:
         await begin_task(session)
-        running = await versions.fan_out_in_progress(session, doc_id)
+        open_runs = await versions.open_runs(session, doc_id)
+        running = versions.fan_out_among(open_runs)
         if running is not None:
             pending = await versions.missing_pages(session, running)
             run_id, version_id = running.id, running.version_id
@@ -101,7 +102,7 @@ async def _ingest(ctx: dict[str, Any], context: WorkerContext, doc_id: uuid.UUID
                 log.info("document.ingest.skipped", extra={"document_id": str(doc_id)})
                 return Outcome(result={"document": "unchanged"})
             version = started.version
-            run = await versions.claim_run(session, version.id)
+            run = await versions.claim_run(session, version.id, open_runs=open_runs)
             rules = await matching.load_rules(session, started.owner_id)
             job = _Job(context, doc_id, version.id, version.original_key, run, rules)
     if running is not None:

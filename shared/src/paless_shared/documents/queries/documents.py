@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, any_, func, select, tuple_, update
+from sqlalchemy import ColumnElement, Row, and_, any_, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -196,7 +196,10 @@ async def store_processed(
     document_type_id: uuid.UUID | None,
 ) -> bool:
     """Write what processing found in one statement: `values`, and the correspondent
-    and type where the document has none yet. False if the document is gone."""
+    and type where the document has none yet. False if the document is gone.
+
+    The worker's statements here change rows without loading them, and leave alone
+    any Document object the session holds (the worker's sessions hold none)."""
     if correspondent_id is not None:
         values = {
             **values,
@@ -212,12 +215,13 @@ async def store_processed(
         .where(Document.id == document_id)
         .values(values)
         .returning(Document.id)
-        .execution_options(synchronize_session="fetch")
+        .execution_options(synchronize_session=False)
     )
     return (await session.execute(statement)).scalar_one_or_none() is not None
 
 
-_FINAL = (DocumentStatus.ready, DocumentStatus.failed)
+def _not_final() -> ColumnElement[bool]:
+    return and_(Document.status != DocumentStatus.ready, Document.status != DocumentStatus.failed)
 
 
 async def begin_processing(
@@ -229,12 +233,12 @@ async def begin_processing(
         update(Document)
         .where(
             Document.id == document_id,
-            Document.status.not_in(_FINAL),
+            _not_final(),
             Document.ingest_attempts < max_attempts,
         )
         .values(status=DocumentStatus.processing, ingest_attempts=Document.ingest_attempts + 1)
         .returning(Document.owner_id, Document.current_version_id)
-        .execution_options(synchronize_session="fetch")
+        .execution_options(synchronize_session=False)
     )
     return (await session.execute(statement)).one_or_none()
 
@@ -246,10 +250,10 @@ async def fail_exhausted(session: AsyncSession, document_id: uuid.UUID, max_atte
         update(Document)
         .where(
             Document.id == document_id,
-            Document.status.not_in(_FINAL),
+            _not_final(),
             Document.ingest_attempts >= max_attempts,
         )
         .values(status=DocumentStatus.failed, failure_reason=reason)
-        .execution_options(synchronize_session="fetch")
+        .execution_options(synchronize_session=False)
     )
     await session.execute(statement)
