@@ -36,6 +36,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psutil
@@ -92,6 +93,40 @@ def raw_pipeline(files: list[bytes]) -> float:
     return time.perf_counter() - started
 
 
+WARM_UP = 4  # documents per worker each run sends first (one per job slot), not counted
+PAGES = [10]  # pages per generated document (--pages)
+
+
+async def release_held(env: dict[str, str]) -> None:
+    """Hand the jobs held in HOLD_QUEUE to the workers' queue, all at once."""
+    from redis.asyncio import Redis
+
+    from paless_shared.platform.settings import RedisSettings, load
+
+    redis = Redis.from_url(env["PALESS_REDIS_URL"])
+    queue = load(RedisSettings).queue_name
+    # arq's queue is a sorted set of job ids; the jobs themselves are keyed by id.
+    await redis.zunionstore(queue, [queue, HOLD_QUEUE])
+    await redis.delete(HOLD_QUEUE)
+    await redis.aclose()
+
+
+async def wait_final(sessions: Any, ids: list[str]) -> None:
+    """Until each of these documents is ready or failed."""
+    while True:
+        async with sessions() as session:
+            left = await session.scalar(
+                text(
+                    "SELECT count(*) FROM documents WHERE id = ANY(:ids) "
+                    "AND status NOT IN ('ready', 'failed')"
+                ),
+                {"ids": ids},
+            )
+        if left == 0:
+            return
+        await asyncio.sleep(0.02)
+
+
 def start_workers(count: int, env: dict[str, str]) -> list[subprocess.Popen[bytes]]:
     return [
         subprocess.Popen(
@@ -141,7 +176,7 @@ async def run_ingest(
 
     from paless_shared.accounts.users import create_user
     from paless_shared.platform.database import create_engine, create_sessionmaker, unit_of_work
-    from paless_shared.platform.settings import DatabaseSettings, RedisSettings, load
+    from paless_shared.platform.settings import DatabaseSettings, load
     from paless_web.app import create_app
 
     engine = create_engine(load(DatabaseSettings))
@@ -161,7 +196,6 @@ async def run_ingest(
         await wait_workers_ready(env, workers)
         memory = PeakMemory({f"worker{n}": p.pid for n, p in enumerate(processes)})
         memory.__enter__()
-        cpu_before = cpu_seconds(processes)
         if prefill:
             os.environ["PALESS_QUEUE_NAME"] = HOLD_QUEUE  # read by the app's lifespan
         app = create_app()
@@ -174,7 +208,6 @@ async def run_ingest(
                     )
                 ).json()["access_token"]
                 headers = {"Authorization": f"Bearer {token}"}
-                started = time.perf_counter()
                 limit = asyncio.Semaphore(4)  # four clients uploading at once
 
                 async def send(index: int, content: bytes) -> str:
@@ -186,29 +219,23 @@ async def run_ingest(
                         )
                     return str(response.json()["id"])
 
+                # Warm-up, as the raw pipeline has one: a long-running worker has
+                # configured its mappers, compiled its statements and opened its
+                # connections long before; a fresh one does it on its first documents.
+                warm_files = [sample_pdf(-1 - i, PAGES[0]) for i in range(WARM_UP * workers)]
+                warm = await asyncio.gather(*(send(-1 - i, c) for i, c in enumerate(warm_files)))
+                if prefill:
+                    await release_held(env)
+                await wait_final(sessions, warm)
+                cpu_before = cpu_seconds(processes)
+                started = time.perf_counter()
                 ids = await asyncio.gather(*(send(i, c) for i, c in enumerate(files)))
         if prefill:
             del os.environ["PALESS_QUEUE_NAME"]
-            redis = Redis.from_url(env["PALESS_REDIS_URL"])
-            queue = load(RedisSettings).queue_name
-            # arq's queue is a sorted set of job ids; the jobs themselves are keyed by id.
             if profile is not None:
                 spies = start_profilers(processes[0].pid, profile)
-            await redis.zunionstore(queue, [queue, HOLD_QUEUE])
-            await redis.delete(HOLD_QUEUE)
-            await redis.aclose()
-        while True:
-            async with sessions() as session:
-                left = await session.scalar(
-                    text(
-                        "SELECT count(*) FROM documents WHERE id = ANY(:ids) "
-                        "AND status NOT IN ('ready', 'failed')"
-                    ),
-                    {"ids": ids},
-                )
-            if left == 0:
-                break
-            await asyncio.sleep(0.02)
+            await release_held(env)
+        await wait_final(sessions, ids)
         elapsed = time.perf_counter() - started
         for spy in spies:
             spy.send_signal(signal.SIGINT)
@@ -300,6 +327,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
+    PAGES[0] = args.pages
     files = [sample_pdf(i, args.pages) for i in range(args.documents)]
     pages = args.documents * args.pages
     runs: dict[str, dict[str, float]] = {}

@@ -17,6 +17,10 @@ class RuleSet:
     correspondents: list[rules.Rule]
     document_types: list[rules.Rule]
 
+    @property
+    def empty(self) -> bool:
+        return not (self.tags or self.correspondents or self.document_types)
+
 
 async def load_rules(session: AsyncSession, owner_id: uuid.UUID) -> RuleSet:
     """The owner's rules, each kind by name (one statement)."""

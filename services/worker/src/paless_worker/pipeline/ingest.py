@@ -156,7 +156,7 @@ class _Job:
         version_id: uuid.UUID,
         original_key: str,
         run: ProcessingRun,
-        rules: Any,
+        rules: matching.RuleSet,
     ) -> None:
         self.context = context
         self.document_id = document_id
@@ -216,10 +216,11 @@ class _Job:
         return outcome
 
     async def _finish_without_ocr(self, extracted: ExtractedDocument, texts: list[str]) -> Outcome:
-        loop = asyncio.get_running_loop()
-        matches = await loop.run_in_executor(
-            self.context.matching_executor, matching.evaluate, self.rules, extracted.content
-        )
+        matches = None
+        if not self.rules.empty:  # no thread hand-off for an owner without rules
+            matches = await asyncio.get_running_loop().run_in_executor(
+                self.context.matching_executor, matching.evaluate, self.rules, extracted.content
+            )
         async with unit_of_work(self.context.sessionmaker) as session:
             run = await versions.get_run(session, self.run_id, for_update=True)
             if run is None or run.status.value not in ("pending", "ocr"):
