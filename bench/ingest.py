@@ -97,14 +97,11 @@ WARM_UP = 4  # documents per worker each run sends first (one per job slot), not
 PAGES = [10]  # pages per generated document (--pages)
 
 
-async def release_held(env: dict[str, str]) -> None:
-    """Hand the jobs held in HOLD_QUEUE to the workers' queue, all at once."""
+async def release_held(env: dict[str, str], queue: str) -> None:
+    """Hand the jobs held in HOLD_QUEUE to the workers' `queue`, all at once."""
     from redis.asyncio import Redis
 
-    from paless_shared.platform.settings import RedisSettings, load
-
     redis = Redis.from_url(env["PALESS_REDIS_URL"])
-    queue = load(RedisSettings).queue_name
     # arq's queue is a sorted set of job ids; the jobs themselves are keyed by id.
     await redis.zunionstore(queue, [queue, HOLD_QUEUE])
     await redis.delete(HOLD_QUEUE)
@@ -176,7 +173,7 @@ async def run_ingest(
 
     from paless_shared.accounts.users import create_user
     from paless_shared.platform.database import create_engine, create_sessionmaker, unit_of_work
-    from paless_shared.platform.settings import DatabaseSettings, load
+    from paless_shared.platform.settings import DatabaseSettings, RedisSettings, load
     from paless_web.app import create_app
 
     engine = create_engine(load(DatabaseSettings))
@@ -196,6 +193,7 @@ async def run_ingest(
         await wait_workers_ready(env, workers)
         memory = PeakMemory({f"worker{n}": p.pid for n, p in enumerate(processes)})
         memory.__enter__()
+        queue = load(RedisSettings).queue_name  # the workers'
         if prefill:
             os.environ["PALESS_QUEUE_NAME"] = HOLD_QUEUE  # read by the app's lifespan
         app = create_app()
@@ -225,7 +223,7 @@ async def run_ingest(
                 warm_files = [sample_pdf(-1 - i, PAGES[0]) for i in range(WARM_UP * workers)]
                 warm = await asyncio.gather(*(send(-1 - i, c) for i, c in enumerate(warm_files)))
                 if prefill:
-                    await release_held(env)
+                    await release_held(env, queue)
                 await wait_final(sessions, warm)
                 cpu_before = cpu_seconds(processes)
                 started = time.perf_counter()
@@ -234,7 +232,7 @@ async def run_ingest(
             del os.environ["PALESS_QUEUE_NAME"]
             if profile is not None:
                 spies = start_profilers(processes[0].pid, profile)
-            await release_held(env)
+            await release_held(env, queue)
         await wait_final(sessions, ids)
         elapsed = time.perf_counter() - started
         for spy in spies:

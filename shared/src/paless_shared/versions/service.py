@@ -271,6 +271,44 @@ async def complete_run(
     return Replaced(keys=tuple(keys), runs=tuple(runs))
 
 
+async def finish_run(
+    session: AsyncSession,
+    run_id: uuid.UUID,
+    texts: Sequence[str],
+    *,
+    thumbnail_key: str | None,
+    page_count: int,
+    sha256: str | None,
+    settings_used: dict[str, Any] | None,
+) -> Replaced | None:
+    """`complete_run` for a run read without OCR, without loading a row: the run
+    done, its pages (`texts`) recorded and its renditions the version's, in the
+    caller's transaction. None if the run is no longer open (superseded); else what
+    its renditions replaced, for the caller to delete once committed."""
+    version_id = await queries.close_open_run(session, run_id)
+    if version_id is None:
+        return None
+    await add_pages(session, run_id, texts)
+    values: dict[str, object] = {
+        "archive_key": None,
+        "thumbnail_key": thumbnail_key,
+        "run_id": run_id,
+        "page_count": page_count,
+        "ocr_settings": settings_used,
+    }
+    if sha256:
+        values["sha256"] = sha256
+    old = await queries.switch_renditions(session, version_id, values)
+    if old is None:
+        raise NotFound(f"version {version_id} not found")
+    keys = [key for key in (old.archive_key, old.thumbnail_key) if key and key != thumbnail_key]
+    runs = []
+    if old.run_id is not None and old.run_id != run_id:
+        runs.append((old.document_id, version_id, old.run_id))
+        await queries.delete_pages(session, old.run_id)
+    return Replaced(keys=tuple(keys), runs=tuple(runs))
+
+
 async def fail_run(session: AsyncSession, run_id: uuid.UUID) -> ProcessingRun | None:
     """End an open run as failed; None if it was not open (already ended)."""
     run = await queries.get_run(session, run_id, for_update=True)

@@ -222,19 +222,17 @@ class _Job:
                 self.context.matching_executor, matching.evaluate, self.rules, extracted.content
             )
         async with unit_of_work(self.context.sessionmaker) as session:
-            run = await versions.get_run(session, self.run_id, for_update=True)
-            if run is None or run.status.value not in ("pending", "ocr"):
-                return Outcome(result={"document": "superseded"})
-            await versions.add_pages(session, self.run_id, texts)
-            replaced = await versions.complete_run(
+            replaced = await versions.finish_run(
                 session,
-                run,
-                archive_key=None,
+                self.run_id,
+                texts,
                 thumbnail_key=extracted.thumbnail_key,
                 page_count=extracted.page_count,
                 sha256=extracted.sha256,
                 settings_used=self.options.as_dict(),
             )
+            if replaced is None:
+                return Outcome(result={"document": "superseded"})
             ready = await mark_ready(session, self.document_id, extracted, matches=matches)
             if ready:
                 result = {"document": "ready", "pages": extracted.page_count, "ocr": False}
