@@ -56,7 +56,12 @@ PARTS: dict[str, tuple[str, Job]] = {
 def functions(queue: str) -> list[Any]:
     """What a worker serving `queue` runs: the OCR queue's worker only page OCR; the
     default queue's worker everything else."""
-    chosen = [] if queue == "ocr" else [(name, tracked(name, job)) for name, job in JOBS.items()]
+    chosen = (
+        []
+        if queue == "ocr"
+        # ingest starts and ends its task in its own transactions
+        else [(name, tracked(name, job, in_job=name == jobs.INGEST)) for name, job in JOBS.items()]
+    )
     chosen += [(name, untracked(name, job)) for name, (on, job) in PARTS.items() if on == queue]
     return [func(cast(WorkerCoroutine, job), name=name) for name, job in chosen]
 

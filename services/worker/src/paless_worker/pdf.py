@@ -38,6 +38,10 @@ class InvalidDocument(Exception):
     """The file cannot be processed as it is; retrying will not help."""
 
 
+class PasswordRequired(InvalidDocument):
+    """The PDF is encrypted with a password other than the empty one."""
+
+
 @dataclass(frozen=True)
 class ParsedPdf:
     page_count: int
@@ -106,7 +110,7 @@ def _open(path: Path) -> PdfReader:
         # Many PDFs are encrypted with an empty user password (only to restrict
         # printing or copying); those open without one. Others need a password.
         if reader.is_encrypted and not reader.decrypt(""):
-            raise InvalidDocument("the PDF is encrypted and needs a password to open")
+            raise PasswordRequired("the PDF is encrypted and needs a password to open")
     except InvalidDocument:
         raise
     except (FileNotDecryptedError, DependencyError) as exc:

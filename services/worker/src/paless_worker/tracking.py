@@ -4,6 +4,11 @@ A job is called with `task_id=` when its task row was written by whoever asked f
 (an upload, a reprocess, reconcile); a job enqueued without one (the scheduler's
 periodic jobs) gets a row when it starts. Bookkeeping never decides a job's fate: if
 Postgres is away, the job still runs and reconcile tidies the row later.
+
+A job that opens transactions of its own anyway (ingest) can carry its task's start
+and end in them instead of two more: `tracked(..., in_job=True)` leaves the start to
+the job's first unit of work (`begin_task`), and the job may record its outcome in
+its last one (`finish_task_in`), which the wrapper then does not write again.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import socket
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from arq import Retry
@@ -51,7 +57,46 @@ current_task: contextvars.ContextVar[uuid.UUID | None] = contextvars.ContextVar(
 )
 
 
-def tracked(kind: str, job: Job) -> Job:
+@dataclass
+class _Tracking:
+    """The task of the job running in this asyncio task, as the job left it."""
+
+    kind: str
+    args: tuple[Any, ...]
+    job_id: str
+    task_id: uuid.UUID | None
+    to_start: bool  # in_job: the job's first unit of work starts it
+    finished: bool = False  # the job recorded its outcome itself
+
+
+_tracking: contextvars.ContextVar[_Tracking | None] = contextvars.ContextVar(
+    "paless_tracking", default=None
+)
+
+
+async def begin_task(session: AsyncSession) -> None:
+    """In an `in_job` job's first unit of work: mark its task running (as the wrapper
+    does for other jobs, in a transaction of its own)."""
+    state = _tracking.get()
+    if state is None or not state.to_start:
+        return
+    state.to_start = False
+    task = await _start(session, state.kind, state.args, state.task_id, state.job_id)
+    state.task_id = task
+    current_task.set(task)
+
+
+async def finish_task_in(session: AsyncSession, outcome: Outcome) -> None:
+    """Record the job's outcome on its task in the job's own (last) unit of work; the
+    wrapper then leaves the row alone, unless the job goes on to raise."""
+    state = _tracking.get()
+    if state is None or state.task_id is None or outcome.status == TaskStatus.running:
+        return
+    await finish_task(session, state.task_id, outcome)
+    state.finished = True
+
+
+def tracked(kind: str, job: Job, *, in_job: bool = False) -> Job:
     @functools.wraps(job)
     async def run(
         ctx: dict[str, Any], *args: Any, request_id: str | None = None, task_id: str | None = None
@@ -60,30 +105,39 @@ def tracked(kind: str, job: Job) -> Job:
         token = request_id_var.set(clean_request_id(request_id))
         JOBS_STARTED.labels(kind).inc()
         started = time.perf_counter()
-        task = await _begin(context, kind, args, task_id, ctx.get("job_id", ""))
+        job_id = ctx.get("job_id", "")
+        task: uuid.UUID | None
+        if in_job and task_id is not None:
+            task = uuid.UUID(task_id)
+        else:
+            task = await _begin(context, kind, args, task_id, job_id)
+        state = _Tracking(kind, args, job_id, task, to_start=in_job and task_id is not None)
+        tracking_token = _tracking.set(state)
         current_task.set(task)
         try:
             result = await job(ctx, *args)
         except Retry as exc:
             JOBS_RETRIED.labels(kind).inc()
-            await _finish(context, task, Outcome(TaskStatus.queued, error=_cause(exc)))
+            await _finish(context, state.task_id, Outcome(TaskStatus.queued, error=_cause(exc)))
             raise
         except asyncio.CancelledError:
             # Shutdown or timeout: arq requeues or gives up; reconcile settles the row.
             JOBS_FAILED.labels(kind).inc()
-            await _finish(context, task, Outcome(TaskStatus.queued, error="interrupted"))
+            await _finish(context, state.task_id, Outcome(TaskStatus.queued, error="interrupted"))
             raise
         except Exception as exc:
             JOBS_FAILED.labels(kind).inc()
-            await _finish(context, task, Outcome(TaskStatus.failed, error=_describe(exc)))
+            await _finish(context, state.task_id, Outcome(TaskStatus.failed, error=_describe(exc)))
             raise
         finally:
             JOB_DURATION.labels(kind).observe(time.perf_counter() - started)
             request_id_var.reset(token)
+            _tracking.reset(tracking_token)
+        task = state.task_id
         outcome = result if isinstance(result, Outcome) else Outcome(result={"value": result})
         counter = JOBS_FAILED if outcome.status == TaskStatus.failed else JOBS_SUCCEEDED
         counter.labels(kind).inc()
-        if outcome.status != TaskStatus.running:
+        if outcome.status != TaskStatus.running and not state.finished:
             # Running: the job handed its work on (pages out to OCR); the job that
             # finishes that work ends the task.
             await _finish(context, task, outcome)
@@ -132,19 +186,31 @@ async def _begin(
 ) -> uuid.UUID | None:
     try:
         async with unit_of_work(context.sessionmaker) as session:
-            task = None
-            if task_id is not None:
-                task = await start_task(session, uuid.UUID(task_id), WORKER_ID)
-            if task is None:
-                owner_id, document_id = await _subject(session, kind, args)
-                adopted = await adopt_task(
-                    session, kind, job_id, list(args), owner_id=owner_id, document_id=document_id
-                )
-                task = await start_task(session, adopted.id, WORKER_ID)
-            return task.id if task else None
+            given = uuid.UUID(task_id) if task_id else None
+            return await _start(session, kind, args, given, job_id)
     except (SQLAlchemyError, OSError) as exc:
         log.warning("task.begin.failed", extra={"kind": kind, "error": _describe(exc)})
         return None
+
+
+async def _start(
+    session: AsyncSession,
+    kind: str,
+    args: tuple[Any, ...],
+    task_id: uuid.UUID | None,
+    job_id: str,
+) -> uuid.UUID | None:
+    """Mark the job's task running; a job that has no row (anymore) gets one."""
+    task = None
+    if task_id is not None:
+        task = await start_task(session, task_id, WORKER_ID)
+    if task is None:
+        owner_id, document_id = await _subject(session, kind, args)
+        adopted = await adopt_task(
+            session, kind, job_id, list(args), owner_id=owner_id, document_id=document_id
+        )
+        task = await start_task(session, adopted.id, WORKER_ID)
+    return task
 
 
 async def _subject(

@@ -17,7 +17,8 @@ from paless_shared.documents.queries import documents as queries
 from paless_shared.documents.service import set_tags
 from paless_shared.matching.service import Matches
 from paless_shared.search.service import refresh_search
-from paless_shared.tables import Document, DocumentStatus
+from paless_shared.tables import DocumentStatus, DocumentVersion
+from paless_shared.versions import service as versions
 
 FINAL_STATES = frozenset({DocumentStatus.ready, DocumentStatus.failed})
 
@@ -33,28 +34,34 @@ class ExtractedDocument:
     created_at: datetime | None
 
 
+@dataclass(frozen=True)
+class Started:
+    """A document ingest has started on: its owner and current version."""
+
+    owner_id: uuid.UUID
+    version: DocumentVersion
+
+
 async def start_processing(
     session: AsyncSession, document_id: uuid.UUID, *, max_attempts: int
-) -> Document | None:
-    """Mark a document as processing and count the attempt.
+) -> Started | None:
+    """Mark a document as processing and count the attempt (one statement).
 
     None means there is nothing to do: the document is gone or already final (a
     re-run of a finished job), or it has used up its attempts and is now failed.
     """
-    document = await queries.get(session, document_id, for_update=True)
-    if document is None or document.status in FINAL_STATES:
+    row = await queries.begin_processing(session, document_id, max_attempts=max_attempts)
+    if row is None:
+        await queries.fail_exhausted(session, document_id, max_attempts)
         return None
-    if document.ingest_attempts >= max_attempts:
-        document.status = DocumentStatus.failed
-        document.failure_reason = (
-            f"processing did not finish after {document.ingest_attempts} attempts"
-        )
-        await session.flush()
-        return None
-    document.ingest_attempts += 1
-    document.status = DocumentStatus.processing
-    await session.flush()
-    return document
+    version = None
+    if row.current_version_id is not None:
+        version = await versions.get_version(session, row.current_version_id)
+    if version is None:  # a row written before versions existed
+        document = await queries.get(session, document_id)
+        assert document is not None  # updated above, in this transaction
+        version = await versions.current_version(session, document)
+    return Started(owner_id=row.owner_id, version=version)
 
 
 async def mark_ready(
@@ -63,28 +70,34 @@ async def mark_ready(
     extracted: ExtractedDocument,
     *,
     matches: Matches | None = None,
-) -> Document | None:
-    """Store what ingest extracted, apply the owner's matching rules' results, and
-    index the document for search."""
-    document = await queries.get(session, document_id, for_update=True)
-    if document is None:
-        return None
-    document.sha256 = extracted.sha256
-    document.size_bytes = extracted.size_bytes
-    document.page_count = extracted.page_count
-    document.content = extracted.content
-    document.pdf_metadata = extracted.pdf_metadata
-    document.thumbnail_key = extracted.thumbnail_key
+) -> bool:
+    """Store what ingest extracted, apply the owner's matching rules' results (see
+    `apply_matches`), and index the document for search. False if it is gone."""
+    values: dict[str, Any] = {
+        "sha256": extracted.sha256,
+        "size_bytes": extracted.size_bytes,
+        "page_count": extracted.page_count,
+        "content": extracted.content,
+        "pdf_metadata": extracted.pdf_metadata,
+        "thumbnail_key": extracted.thumbnail_key,
+        "status": DocumentStatus.ready,
+        "failure_reason": None,
+    }
     if extracted.created_at is not None:
-        document.created_at = extracted.created_at
-    document.status = DocumentStatus.ready
-    document.failure_reason = None
-    await session.flush()
-    if matches is not None:
-        await apply_matches(session, document, matches)
-    await refresh_search(session, [document.id])
-    await queries.reload(session, document)
-    return document
+        values["created_at"] = extracted.created_at
+    found = matches or NO_MATCHES
+    stored = await queries.store_processed(
+        session,
+        document_id,
+        values,
+        correspondent_id=found.correspondent,
+        document_type_id=found.document_type,
+    )
+    if not stored:
+        return False
+    await set_tags(session, [document_id], found.tags)
+    await refresh_search(session, [document_id])
+    return True
 
 
 async def mark_failed(session: AsyncSession, document_id: uuid.UUID, reason: str) -> None:
@@ -96,12 +109,8 @@ async def mark_failed(session: AsyncSession, document_id: uuid.UUID, reason: str
     await session.flush()
 
 
-async def apply_matches(session: AsyncSession, document: Document, found: Matches) -> None:
-    """Add matched tags; set correspondent and type when the document has none (a
-    person's choice is never overwritten)."""
-    await set_tags(session, [document.id], found.tags)
-    if document.correspondent_id is None and found.correspondent is not None:
-        document.correspondent_id = found.correspondent
-    if document.document_type_id is None and found.document_type is not None:
-        document.document_type_id = found.document_type
-    await session.flush()
+# Matching rules' results are applied by `mark_ready` in the statement that stores the
+# document: matched tags are added (with their parents, through `set_tags`); the
+# correspondent and type are set only where the document has none (a person's choice
+# is never overwritten).
+NO_MATCHES = Matches(tags=[], correspondent=None, document_type=None)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.matching import queries, rules
-from paless_shared.tables import Correspondent, DocumentType, Tag
+from paless_shared.tables import MatchingAlgorithm
 
 
 @dataclass(frozen=True)
@@ -18,19 +17,21 @@ class RuleSet:
     correspondents: list[rules.Rule]
     document_types: list[rules.Rule]
 
-
-async def _owner_rules(session: AsyncSession, model: Any, owner_id: uuid.UUID) -> list[rules.Rule]:
-    return [
-        rules.Rule(row.id, row.match, row.matching_algorithm, row.is_insensitive)
-        for row in await queries.owner_rules(session, model, owner_id)
-    ]
+    @property
+    def empty(self) -> bool:
+        return not (self.tags or self.correspondents or self.document_types)
 
 
 async def load_rules(session: AsyncSession, owner_id: uuid.UUID) -> RuleSet:
+    """The owner's rules, each kind by name (one statement)."""
+    found: dict[str, list[rules.Rule]] = {kind: [] for kind, _ in queries.KINDS}
+    for row in await queries.owner_rules(session, owner_id):
+        algorithm = MatchingAlgorithm(row.matching_algorithm)
+        found[row.kind].append(rules.Rule(row.id, row.match, algorithm, row.is_insensitive))
     return RuleSet(
-        tags=await _owner_rules(session, Tag, owner_id),
-        correspondents=await _owner_rules(session, Correspondent, owner_id),
-        document_types=await _owner_rules(session, DocumentType, owner_id),
+        tags=found["tag"],
+        correspondents=found["correspondent"],
+        document_types=found["document_type"],
     )
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select, true, tuple_
+from sqlalchemy import ColumnElement, and_, or_, select, true, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.access.conditions import can_view
@@ -27,6 +28,22 @@ async def get(
     if for_update:
         statement = statement.with_for_update()
     return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def update_values(
+    session: AsyncSession, task_id: uuid.UUID, values: dict[str, Any]
+) -> uuid.UUID | None:
+    """Change a task's row in one statement (no load first); its id, None if gone.
+    A Task object the session holds is left as it was."""
+    statement = (
+        update(Task)
+        .where(Task.id == task_id)
+        .values(values)
+        .returning(Task.id)
+        .execution_options(synchronize_session=False)
+    )
+    found: uuid.UUID | None = (await session.execute(statement)).scalar_one_or_none()
+    return found
 
 
 def _visible(principal: Principal) -> ColumnElement[bool]:

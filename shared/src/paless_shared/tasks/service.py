@@ -84,30 +84,35 @@ async def adopt_task(
     )
 
 
-async def start_task(session: AsyncSession, task_id: uuid.UUID, worker_id: str) -> Task | None:
-    task = await queries.get(session, task_id, for_update=True)
-    if task is None:
-        return None
-    task.status = TaskStatus.running
-    task.attempts += 1
-    task.worker_id = worker_id
-    task.started_at = datetime.now(UTC)
-    task.finished_at = None
-    await session.flush()
-    return task
+async def start_task(session: AsyncSession, task_id: uuid.UUID, worker_id: str) -> uuid.UUID | None:
+    """Mark the task running on `worker_id` and count the attempt (one statement);
+    its id, None if there is no such task."""
+    return await queries.update_values(
+        session,
+        task_id,
+        {
+            "status": TaskStatus.running,
+            "attempts": Task.attempts + 1,
+            "worker_id": worker_id,
+            "started_at": datetime.now(UTC),
+            "finished_at": None,
+        },
+    )
 
 
 async def finish_task(session: AsyncSession, task_id: uuid.UUID, outcome: Outcome) -> None:
-    task = await queries.get(session, task_id, for_update=True)
-    if task is None:
-        return
-    task.status = outcome.status
-    task.last_error = outcome.error[:2000] if outcome.error else task.last_error
+    """Record how the task ended (one statement): a success clears the last error;
+    another outcome keeps it unless it brings one."""
+    values: dict[str, Any] = {
+        "status": outcome.status,
+        "result": outcome.result,
+        "finished_at": datetime.now(UTC) if outcome.status in FINAL else None,
+    }
     if outcome.status == TaskStatus.succeeded:
-        task.last_error = None
-    task.result = outcome.result
-    task.finished_at = datetime.now(UTC) if outcome.status in FINAL else None
-    await session.flush()
+        values["last_error"] = None
+    elif outcome.error:
+        values["last_error"] = outcome.error[:2000]
+    await queries.update_values(session, task_id, values)
 
 
 async def record_progress(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Row, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -97,6 +99,12 @@ async def add_page(session: AsyncSession, values: dict[str, object]) -> None:
     await session.execute(statement)
 
 
+async def add_pages(session: AsyncSession, rows: Sequence[dict[str, object]]) -> None:
+    """Insert pages in one statement; pages recorded already are left as they are."""
+    if rows:
+        await session.execute(insert(DocumentPage).on_conflict_do_nothing(), list(rows))
+
+
 async def page_numbers(session: AsyncSession, run_id: uuid.UUID) -> set[int]:
     statement = select(DocumentPage.number).where(DocumentPage.run_id == run_id)
     return set((await session.execute(statement)).scalars())
@@ -124,3 +132,50 @@ async def open_runs_of_document(
         .with_for_update(of=ProcessingRun)
     )
     return (await session.execute(statement)).scalars().all()
+
+
+async def close_open_run(session: AsyncSession, run_id: uuid.UUID) -> uuid.UUID | None:
+    """Mark a run that is still open done (one statement, the row locked by it); its
+    version's id, None if the run is gone or no longer open."""
+    statement = (
+        update(ProcessingRun)
+        .where(
+            ProcessingRun.id == run_id,
+            or_(*(ProcessingRun.status == status for status in OPEN)),
+        )
+        .values(status=RunStatus.done, finished_at=datetime.now(UTC))
+        .returning(ProcessingRun.version_id)
+        .execution_options(synchronize_session=False)
+    )
+    found: uuid.UUID | None = (await session.execute(statement)).scalar_one_or_none()
+    return found
+
+
+async def switch_renditions(
+    session: AsyncSession, version_id: uuid.UUID, values: dict[str, object]
+) -> Row[Any] | None:
+    """Set the version's rendition columns in one statement; returns (document_id,
+    archive_key, thumbnail_key, run_id) as they were before, None if the version is
+    gone. The old values come from a locked read in the same statement."""
+    old = (
+        select(
+            DocumentVersion.id,
+            DocumentVersion.archive_key,
+            DocumentVersion.thumbnail_key,
+            DocumentVersion.run_id,
+        )
+        .where(DocumentVersion.id == version_id)
+        .with_for_update()
+        .subquery("old")
+    )
+    statement = (
+        update(DocumentVersion)
+        .where(DocumentVersion.id == old.c.id)
+        .values(values)
+        .returning(
+            DocumentVersion.document_id, old.c.archive_key, old.c.thumbnail_key, old.c.run_id
+        )
+        .execution_options(synchronize_session=False)
+    )
+    row: Row[Any] | None = (await session.execute(statement)).one_or_none()
+    return row

@@ -123,10 +123,25 @@ async def current_version(session: AsyncSession, document: Document) -> Document
     return version
 
 
-async def claim_run(session: AsyncSession, version_id: uuid.UUID) -> ProcessingRun:
+async def claim_run(
+    session: AsyncSession,
+    version_id: uuid.UUID,
+    *,
+    open_runs: Sequence[ProcessingRun] | None = None,
+) -> ProcessingRun:
     """The run ingest is to carry out: the version's open one, or a new one with the
-    default settings (an ingest sent by reconcile, or for a document that had none)."""
-    run = await queries.open_run(session, version_id)
+    default settings (an ingest sent by reconcile, or for a document that had none).
+    `open_runs`: the document's open runs, already read and locked (`open_runs`),
+    to choose from instead of reading again."""
+    if open_runs is None:
+        run = await queries.open_run(session, version_id)
+    else:
+        # As queries.open_run orders them: newest first, then by id.
+        mine = sorted(
+            (run for run in open_runs if run.version_id == version_id),
+            key=lambda run: run.id,
+        )
+        run = max(mine, key=lambda run: run.created_at, default=None)
     if run is None:
         run = ProcessingRun(id=uuid.uuid4(), version_id=version_id, status=RunStatus.pending)
         await queries.add(session, run)
@@ -204,10 +219,13 @@ async def record_page(
 
 async def add_pages(session: AsyncSession, run_id: uuid.UUID, texts: Sequence[str]) -> None:
     """Pages read without OCR (their text layer)."""
-    for number, text in enumerate(texts, start=1):
-        await queries.add_page(
-            session, {"run_id": run_id, "number": number, "text": text, "ocr": False}
-        )
+    await queries.add_pages(
+        session,
+        [
+            {"run_id": run_id, "number": number, "text": text, "ocr": False}
+            for number, text in enumerate(texts, start=1)
+        ],
+    )
 
 
 async def page_texts(session: AsyncSession, run_id: uuid.UUID) -> list[tuple[int, str, bool]]:
@@ -253,6 +271,44 @@ async def complete_run(
     return Replaced(keys=tuple(keys), runs=tuple(runs))
 
 
+async def finish_run(
+    session: AsyncSession,
+    run_id: uuid.UUID,
+    texts: Sequence[str],
+    *,
+    thumbnail_key: str | None,
+    page_count: int,
+    sha256: str | None,
+    settings_used: dict[str, Any] | None,
+) -> Replaced | None:
+    """`complete_run` for a run read without OCR, without loading a row: the run
+    done, its pages (`texts`) recorded and its renditions the version's, in the
+    caller's transaction. None if the run is no longer open (superseded); else what
+    its renditions replaced, for the caller to delete once committed."""
+    version_id = await queries.close_open_run(session, run_id)
+    if version_id is None:
+        return None
+    await add_pages(session, run_id, texts)
+    values: dict[str, object] = {
+        "archive_key": None,
+        "thumbnail_key": thumbnail_key,
+        "run_id": run_id,
+        "page_count": page_count,
+        "ocr_settings": settings_used,
+    }
+    if sha256:
+        values["sha256"] = sha256
+    old = await queries.switch_renditions(session, version_id, values)
+    if old is None:
+        raise NotFound(f"version {version_id} not found")
+    keys = [key for key in (old.archive_key, old.thumbnail_key) if key and key != thumbnail_key]
+    runs = []
+    if old.run_id is not None and old.run_id != run_id:
+        runs.append((old.document_id, version_id, old.run_id))
+        await queries.delete_pages(session, old.run_id)
+    return Replaced(keys=tuple(keys), runs=tuple(runs))
+
+
 async def fail_run(session: AsyncSession, run_id: uuid.UUID) -> ProcessingRun | None:
     """End an open run as failed; None if it was not open (already ended)."""
     run = await queries.get_run(session, run_id, for_update=True)
@@ -264,15 +320,22 @@ async def fail_run(session: AsyncSession, run_id: uuid.UUID) -> ProcessingRun | 
     return run
 
 
+async def open_runs(session: AsyncSession, document_id: uuid.UUID) -> list[ProcessingRun]:
+    """The document's runs not yet finished, of any of its versions, locked."""
+    return list(await queries.open_runs_of_document(session, document_id))
+
+
+def fan_out_among(runs: Sequence[ProcessingRun]) -> ProcessingRun | None:
+    """Of a document's open runs, the one whose pages are out to OCR, if one is
+    (ingest, sent again, resumes it rather than starting over)."""
+    return next((run for run in runs if run.status == RunStatus.ocr), None)
+
+
 async def fan_out_in_progress(
     session: AsyncSession, document_id: uuid.UUID
 ) -> ProcessingRun | None:
-    """The document's run whose pages are out to OCR, if one is (ingest, sent again,
-    resumes it rather than starting over)."""
-    for run in await queries.open_runs_of_document(session, document_id):
-        if run.status == RunStatus.ocr:
-            return run
-    return None
+    """The document's run whose pages are out to OCR, if one is."""
+    return fan_out_among(await open_runs(session, document_id))
 
 
 async def fail_open_runs(session: AsyncSession, document_id: uuid.UUID) -> list[ProcessingRun]:

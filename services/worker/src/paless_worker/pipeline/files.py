@@ -7,9 +7,8 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import pikepdf
-
 from paless_shared.platform.formats import PDF_MIME_TYPE
+from paless_worker import pdf
 from paless_worker.imaging import image_to_pdf, sniff_file
 from paless_worker.ocr import pages
 from paless_worker.ocr.pages import Word
@@ -24,30 +23,37 @@ class Prepared:
     decrypted: bool
 
 
-def prepare(source: Path, target: Path, password: str | None) -> Prepared:
-    """The PDF that processing starts from: an image becomes one (img2pdf); a PDF
-    that needs a password to open is decrypted with the one given; any other PDF is
-    read as it is. The original file is never changed."""
+@dataclass(frozen=True)
+class Read:
+    prepared: Prepared
+    parsed: pdf.ParsedPdf
+
+
+def read(source: Path, target: Path, password: str | None, thumbnail_width: int) -> Read:
+    """Everything ingest needs from a file, in one call in the PDF process: the PDF
+    that processing starts from — an image becomes one (img2pdf); a PDF that needs a
+    password to open is decrypted with the one given (pikepdf) into `target`; any
+    other PDF is read as it is — and what that PDF says (`pdf.parse`). The original
+    file is never changed."""
     mime_type = sniff_file(source)
     if mime_type is None:
         raise InvalidDocument("the file is not of an accepted type")
     if mime_type != PDF_MIME_TYPE:
         image_to_pdf(source, target)
-        return Prepared(mime_type, target, converted=True, decrypted=False)
+        prepared = Prepared(mime_type, target, converted=True, decrypted=False)
+        return Read(prepared, pdf.parse(target, thumbnail_width))
     try:
-        with pikepdf.open(source):
-            return Prepared(mime_type, source, converted=False, decrypted=False)
-    except pikepdf.PasswordError:
-        pass
-    except (pikepdf.PdfError, ValueError, OSError, MemoryError):
-        # Damaged: the parser that reads it next says how, for the owner.
-        return Prepared(mime_type, source, converted=False, decrypted=False)
-    if not password:
-        raise InvalidDocument(
-            "the PDF is encrypted and needs a password to open: reprocess it with its password"
-        )
+        # Damaged files fail here with the parser's own reason, for the owner.
+        parsed = pdf.parse(source, thumbnail_width)
+        return Read(Prepared(mime_type, source, converted=False, decrypted=False), parsed)
+    except pdf.PasswordRequired:
+        if not password:
+            raise InvalidDocument(
+                "the PDF is encrypted and needs a password to open: reprocess it with its password"
+            ) from None
     pages.decrypt(source, target, password)
-    return Prepared(mime_type, target, converted=False, decrypted=True)
+    prepared = Prepared(mime_type, target, converted=False, decrypted=True)
+    return Read(prepared, pdf.parse(target, thumbnail_width))
 
 
 def split_pages(source: Path, folder: Path) -> list[Path]:

@@ -45,7 +45,7 @@ from paless_worker.pipeline.steps import (
     options_for,
 )
 from paless_worker.tasks import describe_error, is_transient, retry_delay
-from paless_worker.tracking import current_task
+from paless_worker.tracking import begin_task, current_task, finish_task_in
 
 log = logging.getLogger(__name__)
 
@@ -88,20 +88,22 @@ async def ingest(ctx: dict[str, Any], document_id: str) -> Outcome:
 
 async def _ingest(ctx: dict[str, Any], context: WorkerContext, doc_id: uuid.UUID) -> Outcome:
     async with unit_of_work(context.sessionmaker) as session:
-        running = await versions.fan_out_in_progress(session, doc_id)
+        await begin_task(session)
+        open_runs = await versions.open_runs(session, doc_id)
+        running = versions.fan_out_among(open_runs)
         if running is not None:
             pending = await versions.missing_pages(session, running)
             run_id, version_id = running.id, running.version_id
         else:
-            document = await start_processing(
+            started = await start_processing(
                 session, doc_id, max_attempts=context.settings.worker_max_tries
             )
-            if document is None:
+            if started is None:
                 log.info("document.ingest.skipped", extra={"document_id": str(doc_id)})
                 return Outcome(result={"document": "unchanged"})
-            version = await versions.current_version(session, document)
-            run = await versions.claim_run(session, version.id)
-            rules = await matching.load_rules(session, document.owner_id)
+            version = started.version
+            run = await versions.claim_run(session, version.id, open_runs=open_runs)
+            rules = await matching.load_rules(session, started.owner_id)
             job = _Job(context, doc_id, version.id, version.original_key, run, rules)
     if running is not None:
         return await _resume(ctx, context, run_id, version_id, pending)
@@ -154,7 +156,7 @@ class _Job:
         version_id: uuid.UUID,
         original_key: str,
         run: ProcessingRun,
-        rules: Any,
+        rules: matching.RuleSet,
     ) -> None:
         self.context = context
         self.document_id = document_id
@@ -174,12 +176,15 @@ class _Job:
         with tempfile.TemporaryDirectory(prefix="paless-ingest-") as folder:
             original = Path(folder) / "original"
             size, sha256 = await download(context, self.original_key, original)
-            prepared = await context.pdf_pool.run(
-                files.prepare, original, Path(folder) / "base.pdf", password, time_limit=time_limit
+            read = await context.pdf_pool.run(
+                files.read,
+                original,
+                Path(folder) / "base.pdf",
+                password,
+                context.settings.thumbnail_width,
+                time_limit=time_limit,
             )
-            parsed = await context.pdf_pool.run(
-                pdf.parse, prepared.path, context.settings.thumbnail_width, time_limit=time_limit
-            )
+            prepared, parsed = read.prepared, read.parsed
             texts = _page_texts(parsed)
             if parsed.thumbnail_webp is not None:
                 await context.storage.put_bytes(
@@ -211,35 +216,41 @@ class _Job:
         return outcome
 
     async def _finish_without_ocr(self, extracted: ExtractedDocument, texts: list[str]) -> Outcome:
-        loop = asyncio.get_running_loop()
-        matches = await loop.run_in_executor(
-            self.context.matching_executor, matching.evaluate, self.rules, extracted.content
-        )
+        matches = None
+        if not self.rules.empty:  # no thread hand-off for an owner without rules
+            matches = await asyncio.get_running_loop().run_in_executor(
+                self.context.matching_executor, matching.evaluate, self.rules, extracted.content
+            )
         async with unit_of_work(self.context.sessionmaker) as session:
-            run = await versions.get_run(session, self.run_id, for_update=True)
-            if run is None or run.status.value not in ("pending", "ocr"):
-                return Outcome(result={"document": "superseded"})
-            await versions.add_pages(session, self.run_id, texts)
-            replaced = await versions.complete_run(
+            replaced = await versions.finish_run(
                 session,
-                run,
-                archive_key=None,
+                self.run_id,
+                texts,
                 thumbnail_key=extracted.thumbnail_key,
                 page_count=extracted.page_count,
                 sha256=extracted.sha256,
                 settings_used=self.options.as_dict(),
             )
-            document = await mark_ready(session, self.document_id, extracted, matches=matches)
+            if replaced is None:
+                return Outcome(result={"document": "superseded"})
+            ready = await mark_ready(session, self.document_id, extracted, matches=matches)
+            if ready:
+                result = {"document": "ready", "pages": extracted.page_count, "ocr": False}
+                outcome = Outcome(result=result)
+            else:
+                outcome = Outcome(result={"document": "deleted"})
+            # The task ends in this transaction rather than one more.
+            await finish_task_in(session, outcome)
         await delete_replaced(self.context, replaced)
-        if document is None:
-            return Outcome(result={"document": "deleted"})
+        if not ready:
+            return outcome
         PAGES_PROCESSED.inc(extracted.page_count)
         DOCUMENTS_FINISHED.labels("ready").inc()
         log.info(
             "document.ingest.ready",
             extra={"document_id": str(self.document_id), "pages": extracted.page_count},
         )
-        return Outcome(result={"document": "ready", "pages": extracted.page_count, "ocr": False})
+        return outcome
 
     async def _fan_out(
         self, ctx: dict[str, Any], extracted: ExtractedDocument, pages: int

@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Row,
     Select,
     String,
@@ -318,3 +319,75 @@ async def references(
         .where(Document.id.in_(document_ids))
     )
     return (await session.execute(statement)).all()
+
+
+async def store_processed(
+    session: AsyncSession,
+    document_id: uuid.UUID,
+    values: dict[str, Any],
+    *,
+    correspondent_id: uuid.UUID | None,
+    document_type_id: uuid.UUID | None,
+) -> bool:
+    """Write what processing found in one statement: `values`, and the correspondent
+    and type where the document has none yet. False if the document is gone.
+
+    The worker's statements here change rows without loading them, and leave alone
+    any Document object the session holds (the worker's sessions hold none)."""
+    if correspondent_id is not None:
+        values = {
+            **values,
+            "correspondent_id": func.coalesce(Document.correspondent_id, correspondent_id),
+        }
+    if document_type_id is not None:
+        values = {
+            **values,
+            "document_type_id": func.coalesce(Document.document_type_id, document_type_id),
+        }
+    statement = (
+        update(Document)
+        .where(Document.id == document_id)
+        .values(values)
+        .returning(Document.id)
+        .execution_options(synchronize_session=False)
+    )
+    return (await session.execute(statement)).scalar_one_or_none() is not None
+
+
+def _not_final() -> ColumnElement[bool]:
+    return and_(Document.status != DocumentStatus.ready, Document.status != DocumentStatus.failed)
+
+
+async def begin_processing(
+    session: AsyncSession, document_id: uuid.UUID, *, max_attempts: int
+) -> Row[uuid.UUID, uuid.UUID | None] | None:
+    """Mark the document `processing` and count the attempt, unless it is final or has
+    used up its attempts: (owner_id, current_version_id), or None."""
+    statement = (
+        update(Document)
+        .where(
+            Document.id == document_id,
+            _not_final(),
+            Document.ingest_attempts < max_attempts,
+        )
+        .values(status=DocumentStatus.processing, ingest_attempts=Document.ingest_attempts + 1)
+        .returning(Document.owner_id, Document.current_version_id)
+        .execution_options(synchronize_session=False)
+    )
+    return (await session.execute(statement)).one_or_none()
+
+
+async def fail_exhausted(session: AsyncSession, document_id: uuid.UUID, max_attempts: int) -> None:
+    """Fail a document (not final) that has used up its attempts, saying so."""
+    reason = func.concat("processing did not finish after ", Document.ingest_attempts, " attempts")
+    statement = (
+        update(Document)
+        .where(
+            Document.id == document_id,
+            _not_final(),
+            Document.ingest_attempts >= max_attempts,
+        )
+        .values(status=DocumentStatus.failed, failure_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(statement)
