@@ -54,15 +54,22 @@ dev: $(UV) tesseract
 	$(UV) sync --all-packages
 	$(WITH_TOOLS) $(UV) run python -m paless_devstack dev
 
-# pytest's exit code is make's: 5 (no tests collected) fails the target like any failure.
+# The suite runs in TEST_PROCESSES pytest-xdist processes (default: one per CPU, 2 to 4),
+# each with its own database, Redis database and SeaweedFS; a module's tests stay in one
+# process (--dist loadscope), so module-wide fixtures start once. TEST_PROCESSES=0 runs
+# it in this process. pytest's exit code is make's: 5 (no tests collected) fails the
+# target like any failure.
+TEST_PROCESSES ?= $(shell python3 -c 'import os; print(min(4, max(2, os.cpu_count() or 1)))')
+XDIST = $(if $(filter 0,$(TEST_PROCESSES)),,-n $(TEST_PROCESSES) --dist loadscope)
+
 test: $(UV) tesseract
 	$(UV) sync --all-packages
-	$(WITH_TOOLS) $(UV) run pytest $(PYTEST_ARGS)
+	$(WITH_TOOLS) $(UV) run pytest $(XDIST) $(PYTEST_ARGS)
 
 # Everything but the suites that run the services as processes and inject faults.
 test-fast: $(UV) tesseract
 	$(UV) sync --all-packages
-	$(WITH_TOOLS) $(UV) run pytest -m "not e2e and not faults and not schemathesis_long" $(PYTEST_ARGS)
+	$(WITH_TOOLS) $(UV) run pytest $(XDIST) -m "not e2e and not faults and not schemathesis_long" $(PYTEST_ARGS)
 
 # The long stateful schemathesis run (left out of `make test`): sequences of linked calls.
 test-stateful: $(UV)
