@@ -39,16 +39,14 @@ async def extras(
     notes: bool = False,
 ) -> dict[uuid.UUID, Extras]:
     """Tags, custom field values, correspondent, type and earlier copy (and notes) of a
-    page of documents: one query each, whatever the page size. Only what the principal
-    may see is shown.
+    page of documents: two queries (the field values; the rest), whatever the page
+    size. Only what the principal may see is shown.
 
     Which document another duplicates is worked out here, on read, rather than stored:
     it then follows purges, the trash and ownership changes without bookkeeping."""
     found: dict[uuid.UUID, Extras] = defaultdict(Extras)
     if not document_ids:
         return found
-    for document_id, tag_id in await metadata.visible_tags_of(session, principal, document_ids):
-        found[document_id].tags.append(tag_id)
     for row, custom_field in await metadata.field_values(session, document_ids, principal):
         found[row.document_id].custom_fields.append(
             {
@@ -58,7 +56,7 @@ async def extras(
                 "value": field_value(custom_field, row),
             }
         )
-    for document_id, correspondent, document_type, copy in await queries.references(
+    for document_id, correspondent, document_type, copy, tags in await queries.references(
         session, principal, document_ids
     ):
         extra = found[document_id]
@@ -67,6 +65,7 @@ async def extras(
             document_type,
             copy,
         )
+        extra.tags = list(tags)
     if notes:
         for note in await metadata.notes_of(session, document_ids):
             found[note.document_id].notes.append(note)

@@ -19,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR, UUID
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from paless_shared.platform.database import Base, timestamp
@@ -49,6 +49,7 @@ class Document(Base):
         Index("ix_documents_status_modified", "status", "modified_at"),
         Index("ix_documents_deleted_at", "deleted_at", postgresql_where="deleted_at IS NOT NULL"),
         Index("ix_documents_search_vector", "search_vector", postgresql_using="gin"),
+        Index("ix_documents_tag_ids", "tag_ids", postgresql_using="gin"),
         Index(
             "ix_documents_title_trgm",
             "title",
@@ -109,6 +110,12 @@ class Document(Base):
     # them at query time); kept current by search.service.refresh_search, never
     # loaded with the row.
     search_vector: Mapped[Any] = deferred(mapped_column(TSVECTOR, nullable=True))
+    # The ids of the document's tags (its rows of document_tags, kept equal to them by
+    # triggers on that table, migration 0011): tag filters are conditions on the row,
+    # which a GIN index answers together with the search vector's. Never written here.
+    tag_ids: Mapped[list[uuid.UUID]] = deferred(
+        mapped_column(ARRAY(UUID(as_uuid=True)), server_default="{}", nullable=False)
+    )
     # The language of the text (a text search configuration such as `english`, or a
     # Tesseract code such as `deu`) that the search index stems words in; None: the
     # setting PALESS_SEARCH_LANGUAGE.

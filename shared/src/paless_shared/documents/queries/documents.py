@@ -41,6 +41,8 @@ from paless_shared.tables import (
     DocumentStatus,
     DocumentType,
     DocumentVersion,
+    Tag,
+    document_tags,
 )
 
 _AUDIT_EVENTS: Table = AuditEvent.__table__  # type: ignore[assignment]
@@ -275,15 +277,20 @@ async def count_by_status(session: AsyncSession) -> dict[DocumentStatus, int]:
     return counts
 
 
+# Built once: an alias made per call costs more Python than the rest of the statement.
+_COPY = aliased(Document, name="copy")
+
+
 async def references(
     session: AsyncSession, principal: Principal, document_ids: Sequence[uuid.UUID]
-) -> Sequence[Row[uuid.UUID, uuid.UUID | None, uuid.UUID | None, uuid.UUID | None]]:
-    """(document id, correspondent id, document type id, earliest copy id) of these
-    documents, each reference only when the principal may see what it names. The
-    earliest copy: the first (by added_at, then id) document of the same owner with the
-    same content, added before it and not in the trash (from the (owner, sha256)
-    index)."""
-    copy = aliased(Document)
+) -> Sequence[Row[uuid.UUID, uuid.UUID | None, uuid.UUID | None, uuid.UUID | None, list[Any]]]:
+    """(document id, correspondent id, document type id, earliest copy id, tag ids) of
+    these documents, each reference only when the principal may see what it names, the
+    tags those the principal may see, by name. The earliest copy: the first (by
+    added_at, then id) document of the same owner with the same content, added before
+    it and not in the trash (from the (owner, sha256) index). One statement for what a
+    page of documents carries besides its rows and field values."""
+    copy = _COPY
     earliest = (
         select(copy.id)
         .where(
@@ -299,8 +306,16 @@ async def references(
         .correlate(Document)
         .scalar_subquery()
     )
+    tags = func.array(
+        select(document_tags.c.tag_id)
+        .join(Tag, Tag.id == document_tags.c.tag_id)
+        .where(document_tags.c.document_id == Document.id, can_view(Tag, principal))
+        .order_by(Tag.name)
+        .correlate(Document)
+        .scalar_subquery()
+    )
     statement = (
-        select(Document.id, Correspondent.id, DocumentType.id, earliest)
+        select(Document.id, Correspondent.id, DocumentType.id, earliest, tags)
         .select_from(Document)
         .outerjoin(
             Correspondent,
@@ -316,7 +331,7 @@ async def references(
                 can_view(DocumentType, principal),
             ),
         )
-        .where(Document.id.in_(document_ids))
+        .where(Document.id == any_(id_array(document_ids)))
     )
     return (await session.execute(statement)).all()
 

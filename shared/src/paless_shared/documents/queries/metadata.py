@@ -86,20 +86,6 @@ async def inbox_tags(session: AsyncSession, owner_id: uuid.UUID) -> list[uuid.UU
     return list(result.scalars())
 
 
-async def visible_tags_of(
-    session: AsyncSession, principal: Principal, document_ids: Sequence[uuid.UUID]
-) -> Sequence[Row[uuid.UUID, uuid.UUID]]:
-    """(document id, tag id) of the tags on these documents the principal may see, by
-    tag name."""
-    result = await session.execute(
-        select(document_tags.c.document_id, document_tags.c.tag_id)
-        .join(Tag, Tag.id == document_tags.c.tag_id)
-        .where(document_tags.c.document_id.in_(document_ids), can_view(Tag, principal))
-        .order_by(Tag.name)
-    )
-    return result.all()
-
-
 # --- custom field values --------------------------------------------------------------
 
 
@@ -132,7 +118,7 @@ async def field_values(
     statement = (
         select(CustomFieldValue, CustomField)
         .join(CustomField, CustomField.id == CustomFieldValue.field_id)
-        .where(CustomFieldValue.document_id.in_(document_ids))
+        .where(CustomFieldValue.document_id == any_(id_array(document_ids)))
         .order_by(CustomField.name)
     )
     if principal is not None:

@@ -62,10 +62,20 @@ _START, _STOP = "\x02", "\x03"
 _HEADLINE_OPTIONS = f"StartSel={_START}, StopSel={_STOP}, MaxWords=35, MinWords=15"
 
 
-def _tagged(tag_ids: Sequence[uuid.UUID]) -> ColumnElement[bool]:
-    return exists().where(
-        document_tags.c.document_id == Document.id, document_tags.c.tag_id.in_(tag_ids)
-    )
+def _tag_array(tag_ids: Sequence[uuid.UUID]) -> Any:
+    return literal(list(tag_ids), Document.tag_ids.type)
+
+
+def _tagged_all(tag_ids: Sequence[uuid.UUID]) -> ColumnElement[bool]:
+    """Carries every one of the tags: `tag_ids @> …`, answered by the array's GIN
+    index (with `q`, in a bitmap AND with the search vector's)."""
+    return Document.tag_ids.contains(_tag_array(tag_ids))
+
+
+def _tagged_any(tag_ids: Sequence[uuid.UUID]) -> ColumnElement[bool]:
+    """Carries at least one of the tags: `tag_ids && …`."""
+    overlaps: ColumnElement[bool] = Document.tag_ids.overlap(_tag_array(tag_ids))
+    return overlaps
 
 
 def _tagged_visibly(principal: Principal) -> ColumnElement[bool]:
@@ -180,12 +190,12 @@ def filter_conditions(
         # word_similarity(title_like, title) >= pg_trgm.word_similarity_threshold (0.6),
         # answered from the trigram index.
         conditions.append(literal(filters.title_like).bool_op("<%")(Document.title))
-    for tag_id in filters.tags_all:
-        conditions.append(_tagged([tag_id]))
+    if filters.tags_all:
+        conditions.append(_tagged_all(filters.tags_all))
     if filters.tags_any:
-        conditions.append(_tagged(filters.tags_any))
+        conditions.append(_tagged_any(filters.tags_any))
     if filters.tags_none:
-        conditions.append(~_tagged(filters.tags_none))
+        conditions.append(~_tagged_any(filters.tags_none))
     if filters.is_tagged is not None:
         tagged = _tagged_visibly(principal)
         conditions.append(tagged if filters.is_tagged else ~tagged)
