@@ -4,6 +4,7 @@ relevance order past the rank window."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -17,25 +18,65 @@ from sqlalchemy import (
     select,
     tuple_,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
+from paless_shared.search.queries.index import Languages, tsquery
 from paless_shared.tables import Document
 
 
-def score_of(query: Any) -> Any:
-    """Relevance of a document to a tsquery: cover density (how close together, and
-    how often, the words occur, weighted by field: title > file name > notes > text)
-    divided by the document's length, so that a short document about the words ranks
-    above a long one that mentions them in passing; a query word in few documents
-    makes few covers, so a document that repeats the rare word ranks higher."""
-    return func.ts_rank_cd(_WEIGHTS, Document.search_vector, query, RANK_NORMALISATION)
+@dataclass(frozen=True)
+class Relevance:
+    """How relevance order scores a query: its terms (the words and phrases it asks
+    for, not the excluded ones) each with its rarity weight, the corpus's average
+    vector length, the languages the terms are stemmed in, and how many of the newest
+    matches are ranked (the rest follow newest first)."""
+
+    terms: tuple[tuple[str, float], ...]
+    average_length: float
+    languages: Languages
+    window: int
 
 
-# ts_rank_cd's weights of D (text), C (notes), B (file name), A (title).
-_WEIGHTS: Any = literal_column("CAST('{0.1, 0.3, 0.4, 1.0}' AS real[])")
-# 2: divide by the document's length.
-RANK_NORMALISATION = 2
+# BM25's constants: how fast a term's count saturates, how much length counts.
+K1 = 1.2
+B = 0.75
+# A term in the title counts as this many more occurrences (the title is short and
+# says what the document is).
+TITLE_BONUS = 1.0
+# ts_rank of a one-word query with every weight 1 is sum_j 1/j^2 over the word's
+# occurrences j = 1..n, divided by pi^2/6: 1/(pi^2/6 - rank * pi^2/6) - 1/(pi^2/6)
+# gives n back (within 0.06).
+_PI2_6 = 1.64493406685
+_EVERY_FIELD: Any = literal_column("CAST('{1, 1, 1, 1}' AS real[])")
+_TITLE_ONLY: Any = literal_column("CAST('{0, 0, 0, 1}' AS real[])")
+
+
+def _occurrences(vector: Any, query: Any) -> Any:
+    """How often the term occurs in the document (every field), from ts_rank."""
+    saturation = func.ts_rank(_EVERY_FIELD, vector, query, 0) * _PI2_6
+    return func.greatest(
+        1.0 / func.greatest(_PI2_6 - saturation, 0.001) - 1.0 / _PI2_6, 0.0
+    ) + TITLE_BONUS * func.sign(func.ts_rank(_TITLE_ONLY, vector, query, 0))
+
+
+def score_of(relevance: Relevance, vector: Any = Document.search_vector) -> Any:
+    """BM25 from the index: per term, its rarity (IDF from `search_terms`) times its
+    count in the document, saturated and normalised by the document's length against
+    the average (distinct lexemes of the vector), summed over the terms. A term's count
+    is read from ts_rank of the term alone (every field alike, plus a bonus for the
+    title); terms match as written or stemmed, as the search does."""
+    if relevance.average_length > 0:
+        length = func.length(vector) / relevance.average_length
+    else:
+        length = literal(1.0)
+    norm = K1 * ((1 - B) + B * length)
+    total: Any = literal(0.0)
+    for term, weight in relevance.terms:
+        count = _occurrences(vector, tsquery(term, relevance.languages))
+        total = total + weight * count * (K1 + 1) / (count + norm)
+    return total
 
 
 def listing(sort_key: Any, ranked: bool) -> Select[Any]:
@@ -60,17 +101,17 @@ def ordered(
 async def relevance_rows(
     session: AsyncSession,
     conditions: list[ColumnElement[bool]],
-    query: Any,
+    relevance: Relevance,
     limit: int,
     after: tuple[Any, uuid.UUID] | None,
-    rank_window: int,
 ) -> list[Any]:
     rows: list[Any] = []
+    rank_window = relevance.window
     newest_first = (Document.added_at.desc(), Document.id.desc())
     if after is None or isinstance(after[0], float):
         # Ranking reads each candidate's whole vector (TOASTed, a few KB): bounded to
-        # the newest `rank_window` matches, so a word in every document costs the
-        # same at 100k documents as at 10k. Rarer words rank all their matches.
+        # the newest `window` matches, so a word in every document costs the same at
+        # 100k documents as at 10k. Rarer words rank all their matches.
         window = (
             select(Document.id)
             .where(*conditions)
@@ -78,8 +119,22 @@ async def relevance_rows(
             .limit(rank_window)
             .subquery()
         )
-        sort_key = cast(score_of(query), Float)
-        statement = listing(sort_key, True).join(window, window.c.id == Document.id)
+        # Each vector is read (and decompressed) once, not once per use in the score:
+        # OFFSET 0 keeps the subquery apart, so the score reads its copy.
+        vectors = (
+            select(
+                Document.id,
+                Document.search_vector.op("||")(cast("", TSVECTOR)).label("vector"),
+            )
+            .join(window, window.c.id == Document.id)
+            .offset(0)
+            .subquery()
+        )
+        scores = select(
+            vectors.c.id, cast(score_of(relevance, vectors.c.vector), Float).label("score")
+        ).subquery()
+        sort_key = scores.c.score
+        statement = listing(sort_key, True).join(scores, scores.c.id == Document.id)
         statement = ordered(statement, sort_key, after, descending=True)
         rows = list((await session.execute(statement.limit(limit))).all())
         if len(rows) >= limit:
