@@ -157,7 +157,8 @@ _REFRESH = text(
 # is written, and locked, only then).
 _NEW_LANGUAGES = text(
     """
-    UPDATE search_corpus AS c SET languages = c.languages || n.names
+    INSERT INTO search_corpus AS c (id, documents, average_length, languages)
+    SELECT 1, 0, 0, n.names
     FROM (
         SELECT array_agg(DISTINCT x.name) AS names
         FROM (SELECT coalesce(CAST(:codes AS jsonb) ->> d.language, d.language) AS name
@@ -166,7 +167,9 @@ _NEW_LANGUAGES = text(
           AND EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'paless_' || x.name)
           AND x.name <> ALL(coalesce((SELECT languages FROM search_corpus WHERE id = 1), '{}'))
     ) AS n
-    WHERE c.id = 1 AND n.names IS NOT NULL
+    WHERE n.names IS NOT NULL
+    ON CONFLICT (id) DO UPDATE SET languages = ARRAY(
+        SELECT DISTINCT name FROM unnest(c.languages || excluded.languages) AS name)
     """
 )
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     literal,
     literal_column,
     select,
+    true,
     tuple_,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
@@ -53,30 +54,82 @@ _EVERY_FIELD: Any = literal_column("CAST('{1, 1, 1, 1}' AS real[])")
 _TITLE_ONLY: Any = literal_column("CAST('{0, 0, 0, 1}' AS real[])")
 
 
+# OFFSET 0, as written (not a parameter): Postgres keeps such a subquery apart
+# rather than merging it into the outer query, so what it computes is computed once.
+_FENCE: Any = literal_column("0")
+
+
+def _float(value: float) -> Any:
+    return literal(value, Float)
+
+
 def _occurrences(vector: Any, query: Any) -> Any:
     """How often the term occurs in the document (every field), from ts_rank."""
-    saturation = func.ts_rank(_EVERY_FIELD, vector, query, 0) * _PI2_6
-    return func.greatest(
-        1.0 / func.greatest(_PI2_6 - saturation, 0.001) - 1.0 / _PI2_6, 0.0
-    ) + TITLE_BONUS * func.sign(func.ts_rank(_TITLE_ONLY, vector, query, 0))
+    saturation = func.ts_rank(_EVERY_FIELD, vector, query, 0, type_=Float) * _float(_PI2_6)
+    inverse = _float(1.0) / func.greatest(_float(_PI2_6) - saturation, _float(0.001), type_=Float)
+    in_title = func.sign(func.ts_rank(_TITLE_ONLY, vector, query, 0, type_=Float), type_=Float)
+    return (
+        func.greatest(inverse - _float(1 / _PI2_6), _float(0.0), type_=Float)
+        + _float(TITLE_BONUS) * in_title
+    )
 
 
-def score_of(relevance: Relevance, vector: Any = Document.search_vector) -> Any:
+def _bm25(relevance: Relevance, length: Any, counts: list[Any]) -> Any:
+    """Per term, its rarity times its count saturated and normalised by length."""
+    if relevance.average_length > 0:
+        ratio = cast(length, Float) / _float(relevance.average_length)
+    else:
+        ratio = _float(1.0)
+    norm = _float(K1) * (_float(1 - B) + _float(B) * ratio)
+    total: Any = _float(0.0)
+    for (_term, weight), count in zip(relevance.terms, counts, strict=True):
+        total = total + _float(weight * (K1 + 1)) * count / (count + norm)
+    return total
+
+
+def _queries(relevance: Relevance) -> list[Any]:
+    """Each term's tsquery, computed once per statement (not once per row)."""
+    return [
+        select(tsquery(term, relevance.languages)).scalar_subquery()
+        for term, _weight in relevance.terms
+    ]
+
+
+def score_of(relevance: Relevance) -> Any:
     """BM25 from the index: per term, its rarity (IDF from `search_terms`) times its
     count in the document, saturated and normalised by the document's length against
     the average (distinct lexemes of the vector), summed over the terms. A term's count
     is read from ts_rank of the term alone (every field alike, plus a bonus for the
-    title); terms match as written or stemmed, as the search does."""
-    if relevance.average_length > 0:
-        length = func.length(vector) / relevance.average_length
-    else:
-        length = literal(1.0)
-    norm = K1 * ((1 - B) + B * length)
-    total: Any = literal(0.0)
-    for term, weight in relevance.terms:
-        count = _occurrences(vector, tsquery(term, relevance.languages))
-        total = total + weight * count * (K1 + 1) / (count + norm)
-    return total
+    title); terms match as written or stemmed, as the search does. (For a few rows: it
+    reads the vector once per use; `relevance_rows` reads it once.)"""
+    vector = Document.search_vector
+    counts = [_occurrences(vector, query) for query in _queries(relevance)]
+    return _bm25(relevance, func.length(vector), counts)
+
+
+def _scored(relevance: Relevance) -> tuple[Any, Any]:
+    """Per document row of the statement: its vector decompressed once (a LATERAL
+    subquery kept apart by OFFSET 0), each term's count read from that copy once (a
+    second one), and the score from those. Returns the second subquery and the score."""
+    vector = (
+        select(Document.search_vector.op("||")(cast("", TSVECTOR)).label("vector"))
+        .correlate(Document)
+        .offset(_FENCE)
+        .lateral("ranked_vector")
+    )
+    counts = (
+        select(
+            func.length(vector.c.vector).label("length"),
+            *(
+                _occurrences(vector.c.vector, query).label(f"count_{n}")
+                for n, query in enumerate(_queries(relevance))
+            ),
+        )
+        .offset(_FENCE)
+        .lateral("ranked_counts")
+    )
+    columns = [counts.c[f"count_{n}"] for n in range(len(relevance.terms))]
+    return counts, _bm25(relevance, counts.c.length, columns)
 
 
 def listing(sort_key: Any, ranked: bool) -> Select[Any]:
@@ -119,22 +172,11 @@ async def relevance_rows(
             .limit(rank_window)
             .subquery()
         )
-        # Each vector is read (and decompressed) once, not once per use in the score:
-        # OFFSET 0 keeps the subquery apart, so the score reads its copy.
-        vectors = (
-            select(
-                Document.id,
-                Document.search_vector.op("||")(cast("", TSVECTOR)).label("vector"),
-            )
-            .join(window, window.c.id == Document.id)
-            .offset(0)
-            .subquery()
+        counts, score = _scored(relevance)
+        sort_key = cast(score, Float)
+        statement = (
+            listing(sort_key, True).join(window, window.c.id == Document.id).join(counts, true())
         )
-        scores = select(
-            vectors.c.id, cast(score_of(relevance, vectors.c.vector), Float).label("score")
-        ).subquery()
-        sort_key = scores.c.score
-        statement = listing(sort_key, True).join(scores, scores.c.id == Document.id)
         statement = ordered(statement, sort_key, after, descending=True)
         rows = list((await session.execute(statement.limit(limit))).all())
         if len(rows) >= limit:
