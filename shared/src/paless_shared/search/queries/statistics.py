@@ -8,11 +8,11 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.search.queries.index import TESSERACT
-from paless_shared.tables import SearchCorpus, SearchTerm
+from paless_shared.tables import SearchTerm
 
 # Lexemes in fewer documents are not kept: a lexeme not listed counts as in one.
 _MIN_DOCUMENTS = 2
@@ -76,14 +76,23 @@ class TermCounts:
 
 
 # A term's count is that of its rarest lexeme as written ("kd-4712" holds "kd" and
-# "-4712": no more documents hold it than hold "-4712").
+# "-4712": no more documents hold it than hold "-4712"). One statement: the corpus row
+# (if any) and the counts.
 _TERMS = text(
     """
-    SELECT t.term, min(coalesce(s.documents, 1))
-    FROM unnest(CAST(:terms AS text[])) AS t(term),
-        unnest(tsvector_to_array(to_tsvector('paless_simple', t.term))) AS l(lexeme)
-        LEFT JOIN search_terms s ON s.lexeme = l.lexeme
-    GROUP BY t.term
+    SELECT c.documents, c.average_length, c.languages, t.terms, t.counts
+    FROM (SELECT 1) AS one
+    LEFT JOIN search_corpus c ON c.id = 1
+    LEFT JOIN LATERAL (
+        SELECT array_agg(x.term) AS terms, array_agg(x.documents) AS counts
+        FROM (
+            SELECT t.term, min(coalesce(s.documents, 1)) AS documents
+            FROM unnest(CAST(:terms AS text[])) AS t(term),
+                unnest(tsvector_to_array(to_tsvector('paless_simple', t.term))) AS l(lexeme)
+                LEFT JOIN search_terms s ON s.lexeme = l.lexeme
+            GROUP BY t.term
+        ) AS x
+    ) AS t ON true
     """
 )
 
@@ -91,20 +100,13 @@ _TERMS = text(
 async def term_counts(session: AsyncSession, terms: Sequence[str]) -> TermCounts:
     """The corpus row and, per term, how many documents hold it (terms that make no
     lexeme are left out)."""
-    corpus = (
-        await session.execute(
-            select(SearchCorpus.documents, SearchCorpus.average_length, SearchCorpus.languages)
-        )
-    ).first()
-    per_term: dict[str, int] = {}
-    if terms:
-        for term, documents in await session.execute(_TERMS, {"terms": list(terms)}):
-            per_term[term] = int(documents)
-    if corpus is None:
+    row = (await session.execute(_TERMS, {"terms": list(terms)})).one()
+    per_term = dict(zip(row.terms or [], row.counts or [], strict=True))
+    if row.documents is None:
         return TermCounts(per_term=per_term)
     return TermCounts(
-        documents=corpus.documents,
-        average_length=corpus.average_length,
-        languages=tuple(corpus.languages),
+        documents=row.documents,
+        average_length=row.average_length,
+        languages=tuple(row.languages),
         per_term=per_term,
     )
