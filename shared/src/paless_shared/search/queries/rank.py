@@ -43,15 +43,15 @@ class Relevance:
 # BM25's constants: how fast a term's count saturates, how much length counts.
 K1 = 1.2
 B = 0.75
-# A term in the title counts as this many more occurrences (the title is short and
-# says what the document is).
-TITLE_BONUS = 1.0
 # ts_rank of a one-word query with every weight 1 is sum_j 1/j^2 over the word's
 # occurrences j = 1..n, divided by pi^2/6: 1/(pi^2/6 - rank * pi^2/6) - 1/(pi^2/6)
 # gives n back (within 0.06).
 _PI2_6 = 1.64493406685
 _EVERY_FIELD: Any = literal_column("CAST('{1, 1, 1, 1}' AS real[])")
-_TITLE_ONLY: Any = literal_column("CAST('{0, 0, 0, 1}' AS real[])")
+# Where a term occurs besides the text: in the title it counts about once more (the
+# title is short and says what the document is), in a note half, in the file name a
+# quarter. ts_rank's weights of D (text), C (notes), B (file name), A (title).
+_FIELD_BONUS: Any = literal_column("CAST('{0, 0.5, 0.25, 1.0}' AS real[])")
 
 
 # OFFSET 0, as written (not a parameter): Postgres keeps such a subquery apart
@@ -67,11 +67,8 @@ def _occurrences(vector: Any, query: Any) -> Any:
     """How often the term occurs in the document (every field), from ts_rank."""
     saturation = func.ts_rank(_EVERY_FIELD, vector, query, 0, type_=Float) * _float(_PI2_6)
     inverse = _float(1.0) / func.greatest(_float(_PI2_6) - saturation, _float(0.001), type_=Float)
-    in_title = func.sign(func.ts_rank(_TITLE_ONLY, vector, query, 0, type_=Float), type_=Float)
-    return (
-        func.greatest(inverse - _float(1 / _PI2_6), _float(0.0), type_=Float)
-        + _float(TITLE_BONUS) * in_title
-    )
+    bonus = func.ts_rank(_FIELD_BONUS, vector, query, 0, type_=Float) * _float(_PI2_6)
+    return func.greatest(inverse - _float(1 / _PI2_6), _float(0.0), type_=Float) + bonus
 
 
 def _bm25(relevance: Relevance, length: Any, counts: list[Any]) -> Any:
@@ -100,8 +97,8 @@ def score_of(relevance: Relevance) -> Any:
     count in the document, saturated and normalised by the document's length against
     the average (distinct lexemes of the vector), summed over the terms. A term's count
     is read from ts_rank of the term alone (every field alike, plus a bonus for the
-    title); terms match as written or stemmed, as the search does. (For a few rows: it
-    reads the vector once per use; `relevance_rows` reads it once.)"""
+    title, notes and file name); terms match as written or stemmed, as the search does.
+    (For a few rows: it reads the vector once per use; `relevance_rows` reads it once.)"""
     vector = Document.search_vector
     counts = [_occurrences(vector, query) for query in _queries(relevance)]
     return _bm25(relevance, func.length(vector), counts)
