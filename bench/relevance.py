@@ -109,6 +109,7 @@ async def seed(database_url: str, documents: list[tuple[str, list[str]]]) -> lis
     from paless_shared.accounts.users import create_user
     from paless_shared.platform.database import create_engine, create_sessionmaker, unit_of_work
     from paless_shared.platform.settings import DatabaseSettings
+    from paless_shared.search import service
     from paless_shared.search.queries import index
 
     engine = create_engine(DatabaseSettings(database_url=database_url))  # type: ignore[arg-type]
@@ -142,6 +143,10 @@ async def seed(database_url: str, documents: list[tuple[str, list[str]]]) -> lis
             async with unit_of_work(maker) as session:
                 await index.refresh(session, ids[offset : offset + 2_000], "simple")
         await connection.execute("VACUUM ANALYZE documents")
+        if hasattr(service, "refresh_statistics"):  # absent from the code before it
+            async with unit_of_work(maker) as session:
+                # What the periodic search_statistics job does.
+                await service.refresh_statistics(session)
     finally:
         await connection.close()
         await engine.dispose()
@@ -176,6 +181,13 @@ def metrics(ranks: list[int | None]) -> dict[str, float]:
     }
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a local process so far: the Postgres backend that
+    serves a session (the server must run on this machine)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def p(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
     return round(ordered[min(len(ordered) - 1, math.ceil(q * len(ordered)) - 1)] * 1000, 1)
@@ -186,7 +198,11 @@ async def measure(
     ids: list[uuid.UUID],
     cases: list[tuple[str, int, list[str]]],
     reach_targets: int,
-) -> tuple[dict[tuple[str, int], int | None], dict[str, list[float]], dict[str, Any]]:
+) -> tuple[
+    dict[tuple[str, int], int | None], dict[str, list[float]], dict[str, Any], dict[str, float]
+]:
+    from sqlalchemy import text
+
     from paless_shared.platform.database import create_engine, create_sessionmaker
     from paless_shared.platform.principal import Principal
     from paless_shared.platform.settings import DatabaseSettings, SearchSettings
@@ -198,16 +214,21 @@ async def measure(
     admin = Principal(user_id=uuid.uuid4(), is_admin=True)
     ranks: dict[tuple[str, int], int | None] = {}
     timings: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    cpu: dict[str, float] = dict.fromkeys(KINDS, 0.0)
     position = {document_id: n for n, document_id in enumerate(ids)}
     reach = {"older_broad_targets": 0, "reachable": 0, "pages": 0}
     try:
         for kind, target, words in cases:
             async with maker() as session:
+                backend = await session.scalar(text("SELECT pg_backend_pid()"))
+                await session.commit()
+                cpu_before = _cpu_seconds(backend) + time.process_time()
                 started = time.perf_counter()
                 found = await service.find_documents(
                     session, admin, DocumentFilter(q=" ".join(words)), limit=PAGE
                 )
                 timings[kind].append(time.perf_counter() - started)
+                cpu[kind] += _cpu_seconds(backend) + time.process_time() - cpu_before
             listed = [position[d.id] for d in found.documents]
             ranks[(kind, target)] = listed.index(target) + 1 if target in listed else None
             if (
@@ -233,7 +254,7 @@ async def measure(
                         break
     finally:
         await engine.dispose()
-    return ranks, timings, reach
+    return ranks, timings, reach, cpu
 
 
 def main() -> None:
@@ -250,6 +271,7 @@ def main() -> None:
         help="server to use when it answers; else the embedded one is started",
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--database", default="paless_bench_relevance")
     args = parser.parse_args()
 
     rng = random.Random(20261129)
@@ -276,7 +298,7 @@ def main() -> None:
         expected[(kind, target)] = ranking.index(target) + 1 if target in ranking else None
 
     postgres = ensure_postgres(REPO / ".test", args.postgres_url, free_port())
-    plain = asyncio.run(create_database(postgres.url, "paless_bench_relevance", drop_existing=True))
+    plain = asyncio.run(create_database(postgres.url, args.database, drop_existing=True))
     database_url = plain.replace("postgresql://", "postgresql+asyncpg://", 1)
     from paless_shared.migrate import upgrade
 
@@ -284,7 +306,8 @@ def main() -> None:
     seeding = time.perf_counter()
     ids = asyncio.run(seed(database_url, documents))
     print(f"seeded and indexed in {time.perf_counter() - seeding:.0f}s")
-    ranks, timings, reach = asyncio.run(measure(database_url, ids, cases, args.reach))
+    load_before = round(os.getloadavg()[0], 2)
+    ranks, timings, reach, cpu = asyncio.run(measure(database_url, ids, cases, args.reach))
 
     report: dict[str, Any] = {
         "benchmark": "relevance",
@@ -292,6 +315,7 @@ def main() -> None:
         "documents": args.size,
         "targets": args.targets,
         "load_average_1m": round(os.getloadavg()[0], 2),
+        "load_average_1m_before_queries": load_before,
         "kinds": {},
         "broad_older_reachable_by_paging": reach,
     }
@@ -303,6 +327,9 @@ def main() -> None:
             "latency_ms": {
                 "p50": p(timings[kind], 0.5) if timings[kind] else None,
                 "p95": p(timings[kind], 0.95) if timings[kind] else None,
+                # CPU of the Postgres backend and of this process per query, averaged
+                # (/proc counts in clock ticks of 10 ms).
+                "cpu_per_query": round(cpu[kind] * 1000 / max(1, len(timings[kind])), 2),
             }
         }
         for age in ("all", "recent", "older"):
@@ -322,7 +349,8 @@ def main() -> None:
         report["kinds"][kind] = entry
         print(
             f"{'':12} latency p50 {entry['latency_ms']['p50']} ms, "
-            f"p95 {entry['latency_ms']['p95']} ms"
+            f"p95 {entry['latency_ms']['p95']} ms, "
+            f"CPU {entry['latency_ms']['cpu_per_query']} ms per query"
         )
     print(f"broad, older targets reachable by paging: {reach}")
     args.output.parent.mkdir(parents=True, exist_ok=True)

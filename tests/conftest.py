@@ -210,7 +210,10 @@ async def clean_state(
     keys, so leftovers from other tests cannot be mistaken for a test's own)."""
     async with db() as session:
         await session.execute(
-            text("TRUNCATE users, api_tokens, documents, uploads, tasks, groups CASCADE")
+            text(
+                "TRUNCATE users, api_tokens, documents, uploads, tasks, groups,"
+                " search_terms, search_corpus CASCADE"
+            )
         )
         await session.commit()
     await queue.flushdb()

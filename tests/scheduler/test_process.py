@@ -33,6 +33,7 @@ def scheduler_env(folder: Path) -> dict[str, str]:
         PALESS_EMPTY_TRASH_CRON="disable",
         PALESS_EXPIRE_UPLOADS_CRON="disable",
         PALESS_PRUNE_TASKS_CRON="disable",
+        PALESS_SEARCH_STATISTICS_CRON="disable",
         PALESS_SCHEDULER_TICK_SECONDS=str(TICK_SECONDS),
         PALESS_SCHEDULER_LEASE_SECONDS=str(LEASE_SECONDS),
     )

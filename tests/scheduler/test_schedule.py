@@ -29,6 +29,7 @@ CRON_VARIABLES = [
     "PALESS_EMPTY_TRASH_CRON",
     "PALESS_EXPIRE_UPLOADS_CRON",
     "PALESS_PRUNE_TASKS_CRON",
+    "PALESS_SEARCH_STATISTICS_CRON",
 ]
 
 
@@ -149,6 +150,7 @@ def test_every_periodic_job_has_a_default_schedule(monkeypatch: pytest.MonkeyPat
         jobs.EMPTY_TRASH: "0 1 * * *",
         jobs.EXPIRE_UPLOADS: "*/15 * * * *",
         jobs.PRUNE_TASKS: "45 2 * * *",
+        jobs.SEARCH_STATISTICS: "20 * * * *",
     }
 
 

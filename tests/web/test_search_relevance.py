@@ -12,7 +12,7 @@ import httpx
 import pytest
 from sqlalchemy import update
 
-from paless_shared.search.service import refresh_search
+from paless_shared.search.service import refresh_search, refresh_statistics
 from paless_shared.tables import Document
 from tests.conftest import Account
 from tests.web.stored import StoredDocuments, found_ids, running_app, search
@@ -33,13 +33,25 @@ def stored(db: Any) -> StoredDocuments:
     return StoredDocuments(db)
 
 
-async def _in_english(db: Any, *document_ids: str) -> None:
-    """Mark the documents as English text and index them again (as OCR would)."""
+async def _in_language(db: Any, language: str, *document_ids: str) -> None:
+    """Mark the documents as text in this language and index them again (as OCR
+    would)."""
     async with db() as session:
         await session.execute(
-            update(Document).where(Document.id.in_(document_ids)).values(language="english")
+            update(Document).where(Document.id.in_(document_ids)).values(language=language)
         )
         await refresh_search(session, list(document_ids))
+        await session.commit()
+
+
+async def _in_english(db: Any, *document_ids: str) -> None:
+    await _in_language(db, "english", *document_ids)
+
+
+async def _count_words(db: Any) -> None:
+    """What the periodic search_statistics job does."""
+    async with db() as session:
+        await refresh_statistics(session)
         await session.commit()
 
 
@@ -66,7 +78,48 @@ async def test_codes_and_names_still_match_exactly(
 
     assert await found_ids(client, account, q="KD-4711") == [coded]
     assert await found_ids(client, account, q="kd-4712") == [near]
+    # The number alone finds the code it is part of, and only that one.
+    assert await found_ids(client, account, q="4712") == [near]
+    assert await found_ids(client, account, q="customer 4711") == [coded]
     assert await found_ids(client, account, q='"customer number KD-4711"') == [coded]
+
+
+async def test_each_document_is_matched_by_the_stems_of_its_own_language(
+    client: httpx.AsyncClient, account: Account, stored: StoredDocuments, db: Any
+) -> None:
+    # Setting: English. One document in German (Tesseract's code, as OCR records it),
+    # one in English, one in English that holds the German stem as a word of its own.
+    german = await stored.add(account, "Brief", "Schule der Kinder, Rechnungen der Häuser")
+    english = await stored.add(account, "Letter", "two invoices for the houses")
+    unrelated = await stored.add(account, "Letter", "a kind reminder about a haus")
+    await _in_language(db, "deu", german)
+    await _in_english(db, english, unrelated)
+
+    # German inflections find the German document by its German stems ("kind", "haus")
+    # and not the English one whose words happen to be those stems.
+    assert await found_ids(client, account, q="Kindern") == [german]
+    assert await found_ids(client, account, q="Häusern") == [german]
+    assert await found_ids(client, account, q="Rechnung") == [german]
+    # English plurals and singulars find the English document by its English stems.
+    assert await found_ids(client, account, q="invoice house") == [english]
+    # A word as written matches in any document (and the German one by its stem).
+    assert set(await found_ids(client, account, q="haus")) == {unrelated, german}
+    assert await found_ids(client, account, q="Kinder") == [german]
+
+
+async def test_a_document_whose_matching_word_is_rare_ranks_above(
+    client: httpx.AsyncClient, account: Account, stored: StoredDocuments, db: Any
+) -> None:
+    for n in range(12):
+        await stored.add(account, "Scan", f"payment reminder number {n}")
+    # The same words: one repeats the rare word, the other the common one, more often
+    # (weighing the words alike, it would rank first).
+    rare_twice = await stored.add(account, "Scan", "boiler boiler payment")
+    common_thrice = await stored.add(account, "Scan", "boiler payment payment payment")
+    await _count_words(db)
+
+    assert await found_ids(client, account, q="boiler payment") == [rare_twice, common_thrice]
+    assert await found_ids(client, account, q="payment boiler") == [rare_twice, common_thrice]
 
 
 async def test_accents_are_folded(

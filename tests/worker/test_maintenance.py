@@ -15,9 +15,10 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from paless_shared.platform import jobs
-from paless_shared.tables import Task, TaskStatus, Upload
+from paless_shared.tables import SearchCorpus, SearchTerm, Task, TaskStatus, Upload
 from tests.conftest import Account
 from tests.pdfs import text_pdf
+from tests.web.stored import StoredDocuments
 from tests.web.support import (
     complete,
     object_keys,
@@ -453,3 +454,31 @@ async def test_sanity_check_neither_reports_nor_removes_an_object_younger_than_t
     assert report["objects_checked"] == 1
     assert report["orphans"] == [] and report["orphans_removed"] == 0
     assert await exists(storage, fresh)
+
+
+# search_statistics ---------------------------------------------------------------
+
+
+async def test_search_statistics_counts_the_documents_holding_each_word(
+    queue: ArqRedis, run_worker: Any, db: async_sessionmaker[AsyncSession], account: Account
+) -> None:
+    stored = StoredDocuments(db)
+    await stored.add(account, "Invoice", "boiler repair")
+    await stored.add(account, "Invoice", "boiler service")
+    await stored.add(account, "Letter", "garden")
+    await stored.add(account, "Invoice", "boiler", deleted_at=datetime.now(UTC))
+
+    task = await run_periodic(jobs.SEARCH_STATISTICS, queue, run_worker, db)
+
+    async with db() as session:
+        counts = dict(
+            (await session.execute(select(SearchTerm.lexeme, SearchTerm.documents))).all()
+        )
+        corpus = await session.scalar(select(SearchCorpus))
+    # Documents in the trash are not counted; words in one document only are not kept.
+    assert counts["boiler"] == 2
+    assert counts["invoice"] == 2
+    assert "garden" not in counts and "repair" not in counts
+    assert corpus is not None and corpus.documents == 3
+    assert corpus.refreshed_at is not None
+    assert task.result == {"lexemes": len(counts), "documents": 3}

@@ -64,6 +64,7 @@ def periodic_jobs(settings: SchedulerSettings) -> list[PeriodicJob]:
         jobs.EMPTY_TRASH: settings.empty_trash_cron,
         jobs.EXPIRE_UPLOADS: settings.expire_uploads_cron,
         jobs.PRUNE_TASKS: settings.prune_tasks_cron,
+        jobs.SEARCH_STATISTICS: settings.search_statistics_cron,
     }
     return [PeriodicJob(name, cron) for name, cron in schedules.items() if cron != DISABLED]
 

@@ -45,6 +45,7 @@ JOBS: dict[str, Job] = {
     jobs.EMPTY_TRASH: tasks.empty_trash,
     jobs.EXPIRE_UPLOADS: tasks.expire_uploads,
     jobs.PRUNE_TASKS: tasks.prune_tasks,
+    jobs.SEARCH_STATISTICS: tasks.search_statistics,
 }
 # Parts of an ingest's work, reporting to its task: (queue, job).
 PARTS: dict[str, tuple[str, Job]] = {

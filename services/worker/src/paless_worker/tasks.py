@@ -20,6 +20,7 @@ from paless_shared.maintenance.reconcile import requeue_stale
 from paless_shared.platform.database import unit_of_work
 from paless_shared.platform.errors import unavailable_dependency
 from paless_shared.platform.jobs import JobBuffer
+from paless_shared.search import service as search
 from paless_shared.tables import TaskStatus
 from paless_shared.tasks.service import Outcome
 from paless_worker.context import WorkerContext
@@ -137,6 +138,16 @@ async def prune_tasks(ctx: dict[str, Any], slot: str) -> Outcome:
         pruned = await maintenance.prune_tasks(session, older_than=timedelta(days=days))
     log.info("maintenance.prune_tasks.done", extra={"pruned": pruned})
     return Outcome(result={"pruned": pruned})
+
+
+async def search_statistics(ctx: dict[str, Any], slot: str) -> Outcome:
+    """Count again how many documents hold each word: the term rarity that relevance
+    ranking reads (search_terms, search_corpus)."""
+    context = _context(ctx)
+    async with unit_of_work(context.sessionmaker) as session:
+        counted = await search.refresh_statistics(session)
+    log.info("search.statistics.done", extra=counted)
+    return Outcome(result=counted)
 
 
 async def sanity_check(ctx: dict[str, Any], slot: str) -> Outcome:

@@ -26,6 +26,7 @@ SANITY_CHECK = "sanity_check"
 EMPTY_TRASH = "empty_trash"
 EXPIRE_UPLOADS = "expire_uploads"
 PRUNE_TASKS = "prune_tasks"
+SEARCH_STATISTICS = "search_statistics"
 # OCR of one page of a processing run (the OCR queue), and the job that joins the
 # run's pages into the archive once the last one is in (the default queue).
 OCR_PAGE = "ocr_page"

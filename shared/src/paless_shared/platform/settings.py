@@ -317,6 +317,9 @@ class SchedulerSettings(_Settings):
     empty_trash_cron: str = "0 1 * * *"
     expire_uploads_cron: str = "*/15 * * * *"
     prune_tasks_cron: str = "45 2 * * *"
+    # Term rarity for relevance ranking: documents per word, counted again (one read of
+    # every search vector: seconds per 100,000 documents).
+    search_statistics_cron: str = "20 * * * *"
     reconcile_stale_seconds: Annotated[int, Field(ge=1)] = 600
 
     @field_validator(
@@ -325,6 +328,7 @@ class SchedulerSettings(_Settings):
         "empty_trash_cron",
         "expire_uploads_cron",
         "prune_tasks_cron",
+        "search_statistics_cron",
     )
     @classmethod
     def _cron(cls, value: str) -> str:

@@ -5,6 +5,7 @@ Queries use web-search syntax (`websearch_to_tsquery`): "exact phrase", -exclude
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -18,7 +19,8 @@ from paless_shared.platform.settings import SearchSettings
 from paless_shared.search import terms
 from paless_shared.search.filters import DocumentFilter, Found, SearchHit, decode_cursor
 from paless_shared.search.queries import find as queries
-from paless_shared.search.queries import index, names, suggest
+from paless_shared.search.queries import index, names, statistics, suggest
+from paless_shared.search.queries.rank import Relevance
 from paless_shared.tables import Correspondent, CustomField, DocumentType, Tag
 
 _SETTINGS_KEY = "paless.search"
@@ -50,15 +52,16 @@ async def find_documents(
     prepared = await _prepare(session, principal, filters)
     if prepared is None:
         return Found(documents=[])
+    relevance = _relevance(prepared, settings.search_rank_window) if filters.q else None
     rows, ranked = await queries.find_rows(
         session,
         principal,
         prepared.filters,
         prepared.fields,
-        language=settings.search_language,
+        language=prepared.languages,
         limit=limit + 1,
         after=after,
-        rank_window=settings.search_rank_window,
+        relevance=relevance,
         named=prepared.named,
         rest_has_lexemes=prepared.rest_has_lexemes,
     )
@@ -73,14 +76,14 @@ async def find_documents(
             session,
             [document.id for document in documents],
             filters,
-            settings.search_language,
-            with_scores=len(hits) < len(documents),
+            prepared.languages,
+            relevance=relevance if len(hits) < len(documents) else None,
         ):
             hit = hits.setdefault(document_id, SearchHit(score=rank, ranked=not ranked))
             hit.snippet = snippet
     if filters.q and documents:
         found_pages = await queries.hit_pages(
-            session, [document.id for document in documents], filters.q, settings.search_language
+            session, [document.id for document in documents], filters.q, prepared.languages
         )
         for document_id, numbers in found_pages.items():
             if document_id in hits:
@@ -121,6 +124,8 @@ class _Prepared:
 
     filters: DocumentFilter  # without the objects the principal may not see
     fields: dict[uuid.UUID, CustomField]
+    languages: index.Languages
+    counts: statistics.TermCounts = field(default_factory=statistics.TermCounts)
     named: dict[str, terms.NamedObjects] = field(default_factory=dict)
     rest_has_lexemes: list[bool] = field(default_factory=list)
 
@@ -136,16 +141,55 @@ async def _prepare(
     visible_filters = await _visible_filters(session, principal, filters)
     if visible_filters is None:
         return None
-    prepared = _Prepared(visible_filters, fields)
-    if filters.q:
-        groups = terms.disjuncts(filters.q)
-        words = sorted({terms.positive(term) for group in groups for term in group})
-        prepared.named.update(await names.named_objects(session, principal, words, language))
-        if prepared.named:
-            prepared.rest_has_lexemes.extend(
-                await names.has_lexemes(session, terms.rest_texts(groups, prepared.named), language)
-            )
+    if not filters.q:
+        return _Prepared(visible_filters, fields, index.Languages(language))
+    groups = terms.disjuncts(filters.q)
+    counts = await statistics.term_counts(session, terms.wanted(groups))
+    others = tuple(name for name in counts.languages if name != language)
+    prepared = _Prepared(visible_filters, fields, index.Languages(language, others), counts)
+    words = sorted({terms.positive(term) for group in groups for term in group})
+    prepared.named.update(await names.named_objects(session, principal, words, language))
+    if prepared.named:
+        prepared.rest_has_lexemes.extend(
+            await names.has_lexemes(session, terms.rest_texts(groups, prepared.named), language)
+        )
     return prepared
+
+
+# Relevance order ranks every match when a query can match at most this many times
+# the rank window (its rarest word says so), else the newest rank window's worth.
+FULL_RANK_FACTOR = 2
+
+
+def _relevance(prepared: _Prepared, rank_window: int) -> Relevance:
+    """The terms of `q` with their rarity (BM25's IDF, from the statistics; alike
+    before the first count), and the window of matches to rank."""
+    assert prepared.filters.q is not None
+    counts = prepared.counts
+    groups = terms.disjuncts(prepared.filters.q)
+    weighted: list[tuple[str, float]] = []
+    for term in terms.wanted(groups):
+        held = counts.per_term.get(term)
+        if held is None:
+            continue  # no lexeme (punctuation, stop words): matches nothing
+        weight = 1.0
+        if counts.documents:
+            weight = math.log(1 + (counts.documents - held + 0.5) / (held + 0.5))
+        weighted.append((term, weight))
+    window = rank_window
+    # At most as many matches as the rarest wanted term of each alternative has.
+    most = 0
+    for group in groups:
+        known = [counts.per_term[term] for term in terms.wanted([group]) if term in counts.per_term]
+        most += min(known) if known else counts.documents
+    if counts.documents and rank_window < most <= rank_window * FULL_RANK_FACTOR:
+        window = rank_window * FULL_RANK_FACTOR
+    return Relevance(
+        terms=tuple(weighted),
+        average_length=counts.average_length,
+        languages=prepared.languages,
+        window=window,
+    )
 
 
 async def _visible_filters(
@@ -214,8 +258,15 @@ async def count_documents(
         principal,
         prepared.filters,
         prepared.fields,
-        language=settings_of(session).search_language,
+        language=prepared.languages,
         cap=cap,
         named=prepared.named,
         rest_has_lexemes=prepared.rest_has_lexemes,
     )
+
+
+async def refresh_statistics(session: AsyncSession) -> dict[str, int]:
+    """Count again how many documents hold each word (term rarity for ranking) and the
+    corpus they are counted over; the caller commits. One read of every vector."""
+    lexemes, documents = await statistics.recount(session)
+    return {"lexemes": lexemes, "documents": documents}

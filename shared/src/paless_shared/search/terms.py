@@ -38,6 +38,11 @@ class NamedObjects:
     document_types: frozenset[uuid.UUID] = frozenset()
 
 
+def wanted(groups: Sequence[Sequence[str]]) -> list[str]:
+    """The terms the alternatives ask for (not the excluded ones), each once."""
+    return list(dict.fromkeys(term for group in groups for term in group if term[:1] != "-"))
+
+
 def rest_texts(groups: Sequence[Sequence[str]], named: Mapping[str, NamedObjects]) -> list[str]:
     """Per alternative, the terms asked of the text alone: those that name no object,
     and every excluded term (what it names is excluded apart)."""

@@ -21,6 +21,7 @@ from paless_shared.tables.organisation import (
     document_tags,
 )
 from paless_shared.tables.saved_views import SavedView
+from paless_shared.tables.search import SearchCorpus, SearchTerm
 from paless_shared.tables.sharing import ShareLink
 from paless_shared.tables.tasks import Task, TaskStatus
 from paless_shared.tables.versions import DocumentPage, DocumentVersion, ProcessingRun, RunStatus
@@ -46,6 +47,8 @@ __all__ = [
     "ProcessingRun",
     "RunStatus",
     "SavedView",
+    "SearchCorpus",
+    "SearchTerm",
     "ShareLink",
     "Tag",
     "Task",

@@ -37,7 +37,7 @@ from paless_shared.search.filters import (
     condition_value,
 )
 from paless_shared.search.queries import rank as ranking
-from paless_shared.search.queries.index import regconfig, tsquery
+from paless_shared.search.queries.index import Languages, regconfig, tsquery
 from paless_shared.search.queries.names import text_condition
 from paless_shared.search.terms import NamedObjects
 from paless_shared.tables import (
@@ -173,7 +173,7 @@ def filter_conditions(
     filters: DocumentFilter,
     fields: dict[uuid.UUID, CustomField],
     *,
-    language: str,
+    language: Languages,
     named: Mapping[str, NamedObjects],
     rest_has_lexemes: Sequence[bool],
 ) -> list[ColumnElement[bool]]:
@@ -224,21 +224,21 @@ async def find_rows(
     filters: DocumentFilter,
     fields: dict[uuid.UUID, CustomField],
     *,
-    language: str,
+    language: Languages,
     limit: int,
     after: tuple[Any, uuid.UUID] | None,
-    rank_window: int,
+    relevance: ranking.Relevance | None,
     named: Mapping[str, NamedObjects],
     rest_has_lexemes: Sequence[bool],
 ) -> tuple[Sequence[Any], bool]:
     """Up to `limit` rows (document, sort_key, ranked) the principal may see that pass
     every filter, after the cursor position `after`; and whether the order is by score.
 
-    Relevance order with `q`: the newest `rank_window` matches, by score (ranked);
+    Relevance order with `q`: the newest `relevance.window` matches, by score (ranked);
     then every older match, newest first (ranked false, sort_key its added_at). Each
-    page reads at most `rank_window` vectors, and every match is reachable by paging."""
+    page reads at most `relevance.window` vectors, and every match is reachable by
+    paging."""
     sort = filters.effective_sort
-    query = tsquery(filters.q, language) if filters.q else None
     conditions = filter_conditions(
         principal,
         filters,
@@ -247,16 +247,14 @@ async def find_rows(
         named=named,
         rest_has_lexemes=rest_has_lexemes,
     )
-    if query is not None or filters.title_like:
+    if filters.q or filters.title_like:
         # asyncpg prepares every statement, and after five runs Postgres may switch a
         # prepared statement to a generic plan that ignores the values; for a search
         # (how common is this word?) that plan can be many times slower. Plan this
         # transaction's statements with their values.
         await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-    if sort is Sort.relevance and query is not None:
-        return await ranking.relevance_rows(
-            session, conditions, query, limit, after, rank_window
-        ), True
+    if sort is Sort.relevance and filters.q and relevance is not None:
+        return await ranking.relevance_rows(session, conditions, relevance, limit, after), True
 
     if sort is Sort.relevance:
         if not filters.title_like:
@@ -285,14 +283,15 @@ async def page_hits(
     session: AsyncSession,
     ids: list[uuid.UUID],
     filters: DocumentFilter,
-    language: str,
+    language: Languages,
     *,
-    with_scores: bool,
+    relevance: ranking.Relevance | None,
 ) -> list[tuple[uuid.UUID, str | None, float]]:
     """For each document: a highlighted excerpt of its text around the hits (HTML: the
     text escaped, hits in <mark>; of the title when the text has none) when searching
-    with `q`, and its score (the same as relevance ordering uses)."""
-    config = regconfig(language)
+    with `q`, and its score (the same as relevance ordering uses; 0 without
+    `relevance`)."""
+    config = regconfig(language.default)
     columns: list[Any] = [Document.id]
     if filters.q:
         query = tsquery(filters.q, language)
@@ -300,7 +299,7 @@ async def page_hits(
         columns += [
             func.ts_headline(config, _unmarked(source), query, _HEADLINE_OPTIONS),
             func.ts_headline(config, _unmarked(Document.title), query, _HEADLINE_OPTIONS),
-            cast(ranking.score_of(query), Float) if with_scores else literal(0.0),
+            cast(ranking.score_of(relevance), Float) if relevance else literal(0.0),
         ]
     else:
         columns += [
@@ -317,15 +316,15 @@ async def page_hits(
 
 
 async def hit_pages(
-    session: AsyncSession, ids: list[uuid.UUID], q: str, language: str
+    session: AsyncSession, ids: list[uuid.UUID], q: str, language: Languages
 ) -> dict[uuid.UUID, list[int]]:
     """For each document, the numbers of the pages (of its current version, as its
     last completed run read them) whose text matches `q`."""
     # The page's words as written (accents folded) and their stems, as a document's
     # vector holds them, against the same query as the search.
     vector: Any = func.to_tsvector(regconfig("simple"), DocumentPage.text)
-    if language != "simple":
-        vector = vector.op("||")(func.to_tsvector(regconfig(language), DocumentPage.text))
+    if language.default != "simple":
+        vector = vector.op("||")(func.to_tsvector(regconfig(language.default), DocumentPage.text))
     statement = (
         select(Document.id, DocumentPage.number)
         .join(DocumentVersion, DocumentVersion.id == Document.current_version_id)
@@ -381,7 +380,7 @@ async def count_rows(
     filters: DocumentFilter,
     fields: dict[uuid.UUID, CustomField],
     *,
-    language: str,
+    language: Languages,
     cap: int,
     named: Mapping[str, NamedObjects],
     rest_has_lexemes: Sequence[bool],

@@ -1,20 +1,24 @@
-"""Statements that keep the search index current: a stored `tsvector` per document
-(GIN-indexed) over the title (weight A), file name (B), notes (C) and text (D).
+"""Statements that keep the search index current, and the tsqueries that match it: a
+stored `tsvector` per document (GIN-indexed) over the title (weight A), file name (B),
+notes (C) and text (D).
 
 Each vector holds the words as written, accents folded (configuration `paless_simple`),
 and, where they differ, their stems in the document's language (`paless_<language>`):
 a query matches either, so "invoices" finds "invoice" while codes and names still
-match exactly (see `tsquery`)."""
+match exactly. A query is stemmed in each language documents are in, and the stems
+of a language match only documents in that language (`matches`)."""
 
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import cast, func, literal, select, text
-from sqlalchemy.dialects.postgresql import REGCONFIG
+from sqlalchemy import ColumnElement, and_, cast, func, literal, or_, select, text
+from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.tables import Document
@@ -25,7 +29,7 @@ SEARCH_CONTENT_CHARS = 300_000
 
 EXACT = "paless_simple"
 # Tesseract's language codes (what OCR records) as text search configurations.
-_TESSERACT = {
+TESSERACT = {
     "eng": "english",
     "deu": "german",
     "fra": "french",
@@ -39,6 +43,28 @@ _TESSERACT = {
     "fin": "finnish",
     "rus": "russian",
 }
+# A number standing alone in a query ("4712"): the parser reads the number of a code
+# such as "KD-4712" as a signed integer ("-4712"), so the query asks for either.
+_NUMBER = re.compile(r"(?<![\w.,/-])\d+(?![\w.,/-])")
+
+
+def resolved(language: str) -> str:
+    """A document's language (a configuration name or a Tesseract code) as the name of
+    the language its words are stemmed in."""
+    return TESSERACT.get(language, language)
+
+
+@dataclass(frozen=True)
+class Languages:
+    """The languages a query is stemmed in: the setting's (documents with none of their
+    own) and those of documents indexed in another one (`search_corpus.languages`)."""
+
+    default: str
+    others: tuple[str, ...] = ()
+
+    def codes(self, language: str) -> list[str]:
+        """The values of `documents.language` that mean this language."""
+        return [language, *(code for code, name in TESSERACT.items() if name == language)]
 
 
 def stemming(language: str) -> str:
@@ -51,14 +77,47 @@ def regconfig(language: str) -> Any:
     return cast(literal(stemming(language)), REGCONFIG)
 
 
-def tsquery(q: Any, language: str) -> Any:
+def _form(q: Any, language: str) -> Any:
+    """`q` (web-search syntax) in one configuration; a number standing alone also
+    matches it with a sign (the number part of a code)."""
+    query = func.websearch_to_tsquery(cast(literal(stemming(language)), REGCONFIG), q)
+    if isinstance(q, str):
+        for number in dict.fromkeys(_NUMBER.findall(q)):
+            query = func.ts_rewrite(
+                query,
+                cast(literal(f"'{number}'"), TSQUERY),
+                cast(literal(f"'{number}' | '-{number}'"), TSQUERY),
+            )
+    return query
+
+
+def tsquery(q: Any, language: str | Languages) -> Any:
     """`q` (web-search syntax) as a tsquery that matches the words as written (accents
-    folded) or their stems in `language`."""
-    exact = func.websearch_to_tsquery(cast(literal(EXACT), REGCONFIG), q)
-    if language == "simple":
-        return exact
-    stemmed = func.websearch_to_tsquery(cast(literal(stemming(language)), REGCONFIG), q)
-    return exact.op("||")(stemmed)
+    folded) or their stems in the language(s), in any document."""
+    languages = language if isinstance(language, Languages) else Languages(language)
+    query = _form(q, "simple")
+    for name in (languages.default, *languages.others):
+        if name != "simple":
+            query = query.op("||")(_form(q, name))
+    return query
+
+
+def matches(q: Any, languages: Languages, vector: Any = Document.search_vector) -> Any:
+    """Whether a document's vector matches `q`: its words as written, or their stems in
+    the document's own language. With documents in the setting's language only, one
+    index condition; otherwise one per language, each restricted to the documents in
+    it (the language column is read, never another vector)."""
+    if not languages.others:
+        return vector.bool_op("@@")(tsquery(q, languages.default))
+    alternatives: list[ColumnElement[bool]] = [vector.bool_op("@@")(_form(q, "simple"))]
+    for name in (languages.default, *languages.others):
+        if name == "simple":
+            continue
+        of_language: ColumnElement[bool] = Document.language.in_(languages.codes(name))
+        if name == languages.default:
+            of_language = or_(Document.language.is_(None), of_language)
+        alternatives.append(and_(of_language, vector.bool_op("@@")(_form(q, name))))
+    return or_(*alternatives)
 
 
 _REFRESH = text(
@@ -94,16 +153,38 @@ _REFRESH = text(
 )
 
 
+# A language no document was indexed in before joins the corpus's languages (the row
+# is written, and locked, only then).
+_NEW_LANGUAGES = text(
+    """
+    INSERT INTO search_corpus AS c (id, documents, average_length, languages)
+    SELECT 1, 0, 0, n.names
+    FROM (
+        SELECT array_agg(DISTINCT x.name) AS names
+        FROM (SELECT coalesce(CAST(:codes AS jsonb) ->> d.language, d.language) AS name
+              FROM documents d WHERE d.id = ANY(:ids) AND d.language IS NOT NULL) AS x
+        WHERE x.name <> :language
+          AND EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'paless_' || x.name)
+          AND x.name <> ALL(coalesce((SELECT languages FROM search_corpus WHERE id = 1), '{}'))
+    ) AS n
+    WHERE n.names IS NOT NULL
+    ON CONFLICT (id) DO UPDATE SET languages = ARRAY(
+        SELECT DISTINCT name FROM unnest(c.languages || excluded.languages) AS name)
+    """
+)
+
+
 async def refresh(session: AsyncSession, document_ids: Sequence[uuid.UUID], language: str) -> None:
     """Recompute the search vectors of these documents."""
+    parameters = {
+        "language": language,
+        "limit": SEARCH_CONTENT_CHARS,
+        "ids": list(document_ids),
+        "codes": json.dumps(TESSERACT),
+    }
+    await session.execute(_REFRESH, parameters)
     await session.execute(
-        _REFRESH,
-        {
-            "language": language,
-            "limit": SEARCH_CONTENT_CHARS,
-            "ids": list(document_ids),
-            "codes": json.dumps(_TESSERACT),
-        },
+        _NEW_LANGUAGES, {key: parameters[key] for key in ("language", "ids", "codes")}
     )
 
 

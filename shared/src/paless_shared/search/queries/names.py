@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.access.conditions import can_view
 from paless_shared.platform.principal import Principal
-from paless_shared.search.queries.index import EXACT, stemming, tsquery
+from paless_shared.search.queries.index import EXACT, Languages, matches, stemming, tsquery
 from paless_shared.search.terms import NamedObjects, disjuncts, positive, rest_texts
 from paless_shared.tables import Correspondent, Document, DocumentType, Tag, document_tags
 
@@ -119,8 +119,9 @@ async def visible_ids(
     return set(result.scalars())
 
 
-def _matches(text: str, language: str) -> ColumnElement[bool]:
-    return Document.search_vector.bool_op("@@")(tsquery(text, language))
+def _matches(text: str, language: Languages) -> ColumnElement[bool]:
+    condition: ColumnElement[bool] = matches(text, language)
+    return condition
 
 
 def _id_array(found: Sequence[Any]) -> Any:
@@ -138,7 +139,7 @@ def text_condition(
     q: str,
     named: Mapping[str, NamedObjects],
     rest_has_lexemes: Sequence[bool],
-    language: str,
+    language: Languages,
 ) -> ColumnElement[bool]:
     """What `q` asks of a document. Without names of objects in it, the index alone
     answers (`search_vector @@ q`). Otherwise each alternative asks: each term that

@@ -4,6 +4,7 @@ relevance order past the rank window."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -15,27 +16,117 @@ from sqlalchemy import (
     literal,
     literal_column,
     select,
+    true,
     tuple_,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
+from paless_shared.search.queries.index import Languages, tsquery
 from paless_shared.tables import Document
 
 
-def score_of(query: Any) -> Any:
-    """Relevance of a document to a tsquery: cover density (how close together, and
-    how often, the words occur, weighted by field: title > file name > notes > text)
-    divided by the document's length, so that a short document about the words ranks
-    above a long one that mentions them in passing; a query word in few documents
-    makes few covers, so a document that repeats the rare word ranks higher."""
-    return func.ts_rank_cd(_WEIGHTS, Document.search_vector, query, RANK_NORMALISATION)
+@dataclass(frozen=True)
+class Relevance:
+    """How relevance order scores a query: its terms (the words and phrases it asks
+    for, not the excluded ones) each with its rarity weight, the corpus's average
+    vector length, the languages the terms are stemmed in, and how many of the newest
+    matches are ranked (the rest follow newest first)."""
+
+    terms: tuple[tuple[str, float], ...]
+    average_length: float
+    languages: Languages
+    window: int
 
 
-# ts_rank_cd's weights of D (text), C (notes), B (file name), A (title).
-_WEIGHTS: Any = literal_column("CAST('{0.1, 0.3, 0.4, 1.0}' AS real[])")
-# 2: divide by the document's length.
-RANK_NORMALISATION = 2
+# BM25's constants: how fast a term's count saturates, how much length counts.
+K1 = 1.2
+B = 0.75
+# ts_rank of a one-word query with every weight 1 is sum_j 1/j^2 over the word's
+# occurrences j = 1..n, divided by pi^2/6: 1/(pi^2/6 - rank * pi^2/6) - 1/(pi^2/6)
+# gives n back (within 0.06).
+_PI2_6 = 1.64493406685
+_EVERY_FIELD: Any = literal_column("CAST('{1, 1, 1, 1}' AS real[])")
+# Where a term occurs besides the text: in the title it counts about once more (the
+# title is short and says what the document is), in a note half, in the file name a
+# quarter. ts_rank's weights of D (text), C (notes), B (file name), A (title).
+_FIELD_BONUS: Any = literal_column("CAST('{0, 0.5, 0.25, 1.0}' AS real[])")
+
+
+# OFFSET 0, as written (not a parameter): Postgres keeps such a subquery apart
+# rather than merging it into the outer query, so what it computes is computed once.
+_FENCE: Any = literal_column("0")
+
+
+def _float(value: float) -> Any:
+    return literal(value, Float)
+
+
+def _occurrences(vector: Any, query: Any) -> Any:
+    """How often the term occurs in the document (every field), from ts_rank."""
+    saturation = func.ts_rank(_EVERY_FIELD, vector, query, 0, type_=Float) * _float(_PI2_6)
+    inverse = _float(1.0) / func.greatest(_float(_PI2_6) - saturation, _float(0.001), type_=Float)
+    bonus = func.ts_rank(_FIELD_BONUS, vector, query, 0, type_=Float) * _float(_PI2_6)
+    return func.greatest(inverse - _float(1 / _PI2_6), _float(0.0), type_=Float) + bonus
+
+
+def _bm25(relevance: Relevance, length: Any, counts: list[Any]) -> Any:
+    """Per term, its rarity times its count saturated and normalised by length."""
+    if relevance.average_length > 0:
+        ratio = cast(length, Float) / _float(relevance.average_length)
+    else:
+        ratio = _float(1.0)
+    norm = _float(K1) * (_float(1 - B) + _float(B) * ratio)
+    total: Any = _float(0.0)
+    for (_term, weight), count in zip(relevance.terms, counts, strict=True):
+        total = total + _float(weight * (K1 + 1)) * count / (count + norm)
+    return total
+
+
+def _queries(relevance: Relevance) -> list[Any]:
+    """Each term's tsquery, computed once per statement (not once per row)."""
+    return [
+        select(tsquery(term, relevance.languages)).scalar_subquery()
+        for term, _weight in relevance.terms
+    ]
+
+
+def score_of(relevance: Relevance) -> Any:
+    """BM25 from the index: per term, its rarity (IDF from `search_terms`) times its
+    count in the document, saturated and normalised by the document's length against
+    the average (distinct lexemes of the vector), summed over the terms. A term's count
+    is read from ts_rank of the term alone (every field alike, plus a bonus for the
+    title, notes and file name); terms match as written or stemmed, as the search does.
+    (For a few rows: it reads the vector once per use; `relevance_rows` reads it once.)"""
+    vector = Document.search_vector
+    counts = [_occurrences(vector, query) for query in _queries(relevance)]
+    return _bm25(relevance, func.length(vector), counts)
+
+
+def _scored(relevance: Relevance) -> tuple[Any, Any]:
+    """Per document row of the statement: its vector decompressed once (a LATERAL
+    subquery kept apart by OFFSET 0), each term's count read from that copy once (a
+    second one), and the score from those. Returns the second subquery and the score."""
+    vector = (
+        select(Document.search_vector.op("||")(cast("", TSVECTOR)).label("vector"))
+        .correlate(Document)
+        .offset(_FENCE)
+        .lateral("ranked_vector")
+    )
+    counts = (
+        select(
+            func.length(vector.c.vector).label("length"),
+            *(
+                _occurrences(vector.c.vector, query).label(f"count_{n}")
+                for n, query in enumerate(_queries(relevance))
+            ),
+        )
+        .offset(_FENCE)
+        .lateral("ranked_counts")
+    )
+    columns = [counts.c[f"count_{n}"] for n in range(len(relevance.terms))]
+    return counts, _bm25(relevance, counts.c.length, columns)
 
 
 def listing(sort_key: Any, ranked: bool) -> Select[Any]:
@@ -60,17 +151,17 @@ def ordered(
 async def relevance_rows(
     session: AsyncSession,
     conditions: list[ColumnElement[bool]],
-    query: Any,
+    relevance: Relevance,
     limit: int,
     after: tuple[Any, uuid.UUID] | None,
-    rank_window: int,
 ) -> list[Any]:
     rows: list[Any] = []
+    rank_window = relevance.window
     newest_first = (Document.added_at.desc(), Document.id.desc())
     if after is None or isinstance(after[0], float):
         # Ranking reads each candidate's whole vector (TOASTed, a few KB): bounded to
-        # the newest `rank_window` matches, so a word in every document costs the
-        # same at 100k documents as at 10k. Rarer words rank all their matches.
+        # the newest `window` matches, so a word in every document costs the same at
+        # 100k documents as at 10k. Rarer words rank all their matches.
         window = (
             select(Document.id)
             .where(*conditions)
@@ -78,8 +169,11 @@ async def relevance_rows(
             .limit(rank_window)
             .subquery()
         )
-        sort_key = cast(score_of(query), Float)
-        statement = listing(sort_key, True).join(window, window.c.id == Document.id)
+        counts, score = _scored(relevance)
+        sort_key = cast(score, Float)
+        statement = (
+            listing(sort_key, True).join(window, window.c.id == Document.id).join(counts, true())
+        )
         statement = ordered(statement, sort_key, after, descending=True)
         rows = list((await session.execute(statement.limit(limit))).all())
         if len(rows) >= limit:
