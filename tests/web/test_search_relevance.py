@@ -107,6 +107,17 @@ async def test_each_document_is_matched_by_the_stems_of_its_own_language(
     assert await found_ids(client, account, q="Kinder") == [german]
 
 
+async def test_a_language_without_a_stemmer_is_indexed_by_its_words_as_written(
+    client: httpx.AsyncClient, account: Account, stored: StoredDocuments, db: Any
+) -> None:
+    # OCR reads languages Postgres has no stemmer for (`chi_sim`, `jpn`, …).
+    document = await stored.add(account, "Scan", "quarterly invoices 2026")
+    await _in_language(db, "chi_sim", document)
+
+    assert await found_ids(client, account, q="invoices") == [document]
+    assert await found_ids(client, account, q="quarterly 2026") == [document]
+
+
 async def test_a_document_whose_matching_word_is_rare_ranks_above(
     client: httpx.AsyncClient, account: Account, stored: StoredDocuments, db: Any
 ) -> None:

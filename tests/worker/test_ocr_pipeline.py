@@ -222,6 +222,7 @@ async def test_reprocess_with_force_and_a_language_replaces_the_archive_and_keep
     assert version["has_archive"]
     assert version["ocr_settings"]["mode"] == "force"
     assert version["ocr_settings"]["languages"] == ["deu"]
+    assert document.language == "deu"  # the first language OCR read it in
     original = await fetch(
         client, account, f"/api/v1/documents/{document_id}/download?version=1&rendition=original"
     )
@@ -322,3 +323,23 @@ async def test_unknown_language_and_unaccepted_type_are_refused_with_the_lists(
     response = await upload(client, account, b"GIF? no: plain text " * 100, "notes.txt")
     problem = assert_problem(response, 415)
     assert "image/jpeg" in problem["detail"] and "application/pdf" in problem["detail"]
+
+
+async def test_a_text_pdf_uploaded_as_german_is_searched_by_german_stems(
+    client: httpx.AsyncClient, account: Account, run_pipeline: Any, documents: DocumentRows
+) -> None:
+    german = await uploaded_ok(
+        client, account, text_pdf("Rechnungen der Kinder"), "brief.pdf", ocr_languages="deu"
+    )
+    plain = await uploaded_ok(client, account, text_pdf("Rechnungen, ohne Sprache"), "x.pdf")
+    await run_pipeline()
+
+    document = await documents.require(german)
+    assert document.status == DocumentStatus.ready, document.failure_reason
+    assert document.language == "deu"  # asked at upload; the text needed no OCR
+    assert (await documents.require(plain)).language is None
+    # "Rechnung" and "Kindern" share German stems with words of the text ("rechnung",
+    # "kind"): only the document in German is matched by them.
+    for q in ("Rechnung", "Kindern"):
+        found = await client.get("/api/v1/documents", params={"q": q}, headers=account.headers)
+        assert [item["id"] for item in found.json()["items"]] == [str(german)], q

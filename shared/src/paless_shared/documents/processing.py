@@ -32,6 +32,10 @@ class ExtractedDocument:
     pdf_metadata: dict[str, Any]
     thumbnail_key: str | None
     created_at: datetime | None
+    # The language the text is in, when processing knows it (the first language OCR
+    # read it in, or the one the upload asked for); None leaves the document's as is.
+    # Search stems the document's words in it.
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,8 @@ async def mark_ready(
     }
     if extracted.created_at is not None:
         values["created_at"] = extracted.created_at
+    if extracted.language is not None:
+        values["language"] = extracted.language
     found = matches or NO_MATCHES
     stored = await queries.store_processed(
         session,

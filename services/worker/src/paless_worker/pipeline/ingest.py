@@ -43,6 +43,7 @@ from paless_worker.pipeline.steps import (
     download,
     fail_document,
     options_for,
+    text_language,
 )
 from paless_worker.tasks import describe_error, is_transient, retry_delay
 from paless_worker.tracking import begin_task, current_task, finish_task_in
@@ -164,6 +165,9 @@ class _Job:
         self.original_key = original_key
         self.run_id = run.id
         self.options = options_for(context.ocr_settings, run.settings)
+        # A text PDF is not read by OCR: its language is known only if the upload (or
+        # reprocess) named one.
+        self.asked_language = text_language(OcrOptions.from_mapping(dict(run.settings or {})))
         self.files = RunFiles(context, document_id, version_id, run.id)
         self.rules = rules
 
@@ -199,6 +203,7 @@ class _Job:
                 pdf_metadata=parsed.metadata,
                 thumbnail_key=thumbnail,
                 created_at=parsed.created_at,
+                language=self.asked_language,
             )
             if not _needs_ocr(self.options, texts):
                 outcome = await self._finish_without_ocr(extracted, texts)

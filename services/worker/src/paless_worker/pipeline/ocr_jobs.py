@@ -42,6 +42,7 @@ from paless_worker.pipeline.steps import (
     engine_settings,
     fail_document,
     options_for,
+    text_language,
 )
 from paless_worker.tasks import describe_error, is_transient, retry_delay
 
@@ -253,6 +254,7 @@ async def _complete(
                 pdf_metadata=extracted.get("pdf_metadata") or {},
                 thumbnail_key=extracted.get("thumbnail_key"),
                 created_at=datetime.fromisoformat(created_at) if created_at else None,
+                language=text_language(options_for(context.ocr_settings, found.settings)),
             ),
             matches=matches,
         )

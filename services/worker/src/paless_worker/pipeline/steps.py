@@ -77,6 +77,12 @@ def options_for(settings: OcrSettings, asked: dict[str, object] | None) -> OcrOp
     return OcrOptions.from_mapping(dict(asked or {})).over(settings.defaults())
 
 
+def text_language(options: OcrOptions) -> str | None:
+    """The language a document's text is taken to be in: the first OCR language of
+    `options` (a Tesseract code such as `deu`; search maps it to its stemmer)."""
+    return options.languages[0] if options.languages else None
+
+
 def engine_settings(options: OcrOptions) -> engine.OcrSettings:
     return engine.OcrSettings(
         mode=options.mode,  # type: ignore[arg-type]  # checked by OcrOptions

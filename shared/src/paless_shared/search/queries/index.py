@@ -137,8 +137,10 @@ _REFRESH = text(
                 || setweight(to_tsvector(x.config, x.content), 'D') END AS stemmed
         FROM (
             SELECT d.id, d.title, d.original_filename,
-                CAST(CASE WHEN l.name = 'simple' THEN 'paless_simple'
-                     ELSE 'paless_' || l.name END AS regconfig) AS config,
+                -- A language without a stemmer here (say OCR's `chi_sim`): words as written.
+                coalesce((SELECT CAST(c.oid AS regconfig) FROM pg_ts_config c
+                          WHERE c.cfgname = 'paless_' || l.name),
+                         CAST('paless_simple' AS regconfig)) AS config,
                 coalesce((SELECT string_agg(n.text, ' ') FROM notes n
                           WHERE n.document_id = d.id), '') AS notes,
                 left(coalesce(d.content, ''), :limit) AS content
