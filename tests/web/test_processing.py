@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
 from paless_shared.tables import Document, Grant, Permission
 from tests.conftest import upload
@@ -37,7 +38,11 @@ async def fetched(client: httpx.AsyncClient, account, document_id: str) -> dict[
 
 async def row_values(db, document_id: str) -> dict[str, Any]:
     async with db() as session:
-        row = await session.scalar(select(Document).where(Document.id == uuid.UUID(document_id)))
+        row = await session.scalar(
+            select(Document)
+            .options(undefer(Document.tag_ids))
+            .where(Document.id == uuid.UUID(document_id))
+        )
     assert row is not None
     return {key: getattr(row, key) for key in STABLE_COLUMNS}
 

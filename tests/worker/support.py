@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import undefer
 
 from paless_shared.tables import Document, Task
 from tests.conftest import Account, upload
@@ -30,7 +31,9 @@ class DocumentRows:
     async def get(self, document_id: uuid.UUID | str) -> Document | None:
         async with self._db() as session:
             result = await session.execute(
-                select(Document).where(Document.id == uuid.UUID(str(document_id)))
+                select(Document)
+                .options(undefer(Document.tag_ids))
+                .where(Document.id == uuid.UUID(str(document_id)))
             )
             return result.scalar_one_or_none()
 
