@@ -219,12 +219,26 @@ async def seed_copies(
         await connection.close()
 
 
+async def count_words(database_url: str) -> None:
+    """What the periodic search_statistics job does: the word counts ranking reads."""
+    from paless_shared.platform.database import create_engine, create_sessionmaker, unit_of_work
+    from paless_shared.platform.settings import DatabaseSettings
+    from paless_shared.search.service import refresh_statistics
+
+    engine = create_engine(DatabaseSettings(database_url=database_url))  # type: ignore[arg-type]
+    try:
+        async with unit_of_work(create_sessionmaker(engine)) as session:
+            await refresh_statistics(session)
+    finally:
+        await engine.dispose()
+
+
 def _refresh_sql() -> str:
     """The product's index statement (paless_shared.search), for asyncpg."""
-    from paless_shared.search.queries.index import _REFRESH, _TESSERACT, SEARCH_CONTENT_CHARS
+    from paless_shared.search.queries.index import _REFRESH, SEARCH_CONTENT_CHARS, TESSERACT
 
     sql = str(_REFRESH)
-    codes = json.dumps(_TESSERACT).replace("'", "''")
+    codes = json.dumps(TESSERACT).replace("'", "''")
     return (
         sql.replace(":codes", f"'{codes}'")
         .replace(":language", "'simple'")
@@ -488,6 +502,7 @@ def main() -> None:
                         correspondents,
                     )
                 )  # fmt: skip
+            asyncio.run(count_words(database_url))
             seed_seconds = time.perf_counter() - started
             seeded = size
             port = free_port()
