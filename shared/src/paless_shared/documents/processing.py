@@ -76,7 +76,7 @@ async def mark_ready(
     matches: Matches | None = None,
 ) -> bool:
     """Store what ingest extracted, apply the owner's matching rules' results (see
-    `apply_matches`), and index the document for search. False if it is gone."""
+    NO_MATCHES below), and index the document for search. False if it is gone."""
     values: dict[str, Any] = {
         "sha256": extracted.sha256,
         "size_bytes": extracted.size_bytes,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -64,27 +64,22 @@ async def download(
     if row is None:
         raise NotFound(f"document {document_id} not found")
     filename: str = row.original_filename
-    if row.original_key is not None:
-        found, original_key, archive_key, mime_type = (
-            row.number,
-            row.original_key,
-            row.archive_key,
-            row.mime_type,
-        )
-    elif number is not None:
-        raise NotFound(f"document {document_id} has no version {number}")
-    else:
+    version: Any = row
+    legacy = row.original_key is None
+    if legacy:
+        if number is not None:
+            raise NotFound(f"document {document_id} has no version {number}")
         # A row written before versions existed and not migrated: its version is made
         # now, and the event written here.
         version = await versions.current_version(
             session, await get_document(session, principal, document_id)
         )
-        found, original_key, archive_key, mime_type = (
-            version.number,
-            version.original_key,
-            version.archive_key,
-            version.mime_type,
-        )
+    found: int = version.number
+    original_key: str = version.original_key
+    archive_key: str | None = version.archive_key
+    mime_type: str = version.mime_type
+    chosen: Rendition = rendition or ("archive" if archive_key else "original")
+    if legacy:
         await record(
             session,
             principal,
@@ -92,12 +87,8 @@ async def download(
             object_type="document",
             object_id=document_id,
             document_id=document_id,
-            details={
-                "version": found,
-                "rendition": rendition or ("archive" if archive_key else "original"),
-            },
+            details={"version": found, "rendition": chosen},
         )
-    chosen: Rendition = rendition or ("archive" if archive_key else "original")
     if chosen == "original":
         return Download(original_key, filename, mime_type, found, chosen)
     if archive_key is None:

@@ -56,15 +56,10 @@ class Replaced:
     runs: tuple[tuple[uuid.UUID, uuid.UUID, uuid.UUID], ...] = ()  # document, version, run
 
 
-async def create_first_version(
-    session: AsyncSession,
-    jobs: JobBuffer,
-    document: Document,
-    *,
-    created_by: uuid.UUID | None,
-    request: RunRequest | None = None,
+async def _add_first_version(
+    session: AsyncSession, document: Document, *, created_by: uuid.UUID | None
 ) -> DocumentVersion:
-    """Version 1 of a new document: its original as uploaded, and a pending run."""
+    """Version 1 of the document: its original as uploaded."""
     version = DocumentVersion(
         id=uuid.uuid4(),
         document_id=document.id,
@@ -75,6 +70,19 @@ async def create_first_version(
         created_by_id=created_by,
     )
     await queries.add(session, version)
+    return version
+
+
+async def create_first_version(
+    session: AsyncSession,
+    jobs: JobBuffer,
+    document: Document,
+    *,
+    created_by: uuid.UUID | None,
+    request: RunRequest | None = None,
+) -> DocumentVersion:
+    """Version 1 of a new document: its original as uploaded, and a pending run."""
+    version = await _add_first_version(session, document, created_by=created_by)
     document.current_version_id = version.id
     await request_run(session, jobs, version.id, request or RunRequest())
     return version
@@ -109,15 +117,7 @@ async def current_version(session: AsyncSession, document: Document) -> Document
             return version
     version = await queries.version_by_number(session, document.id, 1)
     if version is None:
-        version = DocumentVersion(
-            id=uuid.uuid4(),
-            document_id=document.id,
-            number=1,
-            original_key=document.original_key,
-            mime_type=document.mime_type,
-            size_bytes=document.size_bytes,
-        )
-        await queries.add(session, version)
+        version = await _add_first_version(session, document, created_by=None)
     document.current_version_id = version.id
     await session.flush()
     return version
@@ -251,14 +251,15 @@ async def complete_run(
     version = await queries.get_version(session, run.version_id, for_update=True)
     if version is None:
         raise NotFound(f"version {run.version_id} not found")
-    keys = []
-    runs = []
-    for old in (version.archive_key, version.thumbnail_key):
-        if old and old not in (archive_key, thumbnail_key):
-            keys.append(old)
-    if version.run_id is not None and version.run_id != run.id:
-        runs.append((version.document_id, version.id, version.run_id))
-        await queries.delete_pages(session, version.run_id)
+    replaced = await _replaced(
+        session,
+        version.document_id,
+        version.id,
+        old_keys=(version.archive_key, version.thumbnail_key),
+        old_run_id=version.run_id,
+        run_id=run.id,
+        new_keys=(archive_key, thumbnail_key),
+    )
     version.archive_key = archive_key
     version.thumbnail_key = thumbnail_key
     version.run_id = run.id
@@ -268,7 +269,7 @@ async def complete_run(
     run.status = RunStatus.done
     run.finished_at = datetime.now(UTC)
     await session.flush()
-    return Replaced(keys=tuple(keys), runs=tuple(runs))
+    return replaced
 
 
 async def finish_run(
@@ -301,12 +302,36 @@ async def finish_run(
     old = await queries.switch_renditions(session, version_id, values)
     if old is None:
         raise NotFound(f"version {version_id} not found")
-    keys = [key for key in (old.archive_key, old.thumbnail_key) if key and key != thumbnail_key]
-    runs = []
-    if old.run_id is not None and old.run_id != run_id:
-        runs.append((old.document_id, version_id, old.run_id))
-        await queries.delete_pages(session, old.run_id)
-    return Replaced(keys=tuple(keys), runs=tuple(runs))
+    return await _replaced(
+        session,
+        old.document_id,
+        version_id,
+        old_keys=(old.archive_key, old.thumbnail_key),
+        old_run_id=old.run_id,
+        run_id=run_id,
+        new_keys=(None, thumbnail_key),
+    )
+
+
+async def _replaced(
+    session: AsyncSession,
+    document_id: uuid.UUID,
+    version_id: uuid.UUID,
+    *,
+    old_keys: Sequence[str | None],
+    old_run_id: uuid.UUID | None,
+    run_id: uuid.UUID,
+    new_keys: Sequence[str | None],
+) -> Replaced:
+    """What switching a version's renditions to run `run_id` leaves behind: the old
+    objects the new renditions do not reuse, and the previous run (its pages deleted
+    now, its objects for the caller to delete once committed)."""
+    keys = tuple(key for key in old_keys if key and key not in new_keys)
+    runs: tuple[tuple[uuid.UUID, uuid.UUID, uuid.UUID], ...] = ()
+    if old_run_id is not None and old_run_id != run_id:
+        runs = ((document_id, version_id, old_run_id),)
+        await queries.delete_pages(session, old_run_id)
+    return Replaced(keys=keys, runs=runs)
 
 
 async def fail_run(session: AsyncSession, run_id: uuid.UUID) -> ProcessingRun | None:
