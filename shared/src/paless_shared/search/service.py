@@ -126,6 +126,7 @@ class _Prepared:
     fields: dict[uuid.UUID, CustomField]
     languages: index.Languages
     counts: statistics.TermCounts = field(default_factory=statistics.TermCounts)
+    groups: list[list[str]] = field(default_factory=list)  # of `q` (terms.disjuncts)
     named: dict[str, terms.NamedObjects] = field(default_factory=dict)
     rest_has_lexemes: list[bool] = field(default_factory=list)
 
@@ -146,7 +147,7 @@ async def _prepare(
     groups = terms.disjuncts(filters.q)
     counts = await statistics.term_counts(session, terms.wanted(groups))
     others = tuple(name for name in counts.languages if name != language)
-    prepared = _Prepared(visible_filters, fields, index.Languages(language, others), counts)
+    prepared = _Prepared(visible_filters, fields, index.Languages(language, others), counts, groups)
     words = sorted({terms.positive(term) for group in groups for term in group})
     prepared.named.update(await names.named_objects(session, principal, words, language))
     if prepared.named:
@@ -164,9 +165,7 @@ FULL_RANK_FACTOR = 2
 def _relevance(prepared: _Prepared, rank_window: int) -> Relevance:
     """The terms of `q` with their rarity (BM25's IDF, from the statistics; alike
     before the first count), and the window of matches to rank."""
-    assert prepared.filters.q is not None
-    counts = prepared.counts
-    groups = terms.disjuncts(prepared.filters.q)
+    counts, groups = prepared.counts, prepared.groups
     weighted: list[tuple[str, float]] = []
     for term in terms.wanted(groups):
         held = counts.per_term.get(term)
