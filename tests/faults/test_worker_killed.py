@@ -41,9 +41,9 @@ from tests.worker.support import DocumentRows, TaskRows
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(300)]
 
 JOBS = 4
-# Enough pages that four parses at once take several seconds: long enough for the
+# Enough pages that four parses at once take well over ten seconds: long enough for the
 # second worker to start while the first still holds every job.
-PAGES = 6000
+PAGES = 15000
 # The promise: every job of a dead worker runs again within this long of its death.
 RECOVERY_SECONDS = 30.0
 
