@@ -2,6 +2,12 @@ SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
+# Python writes each module's bytecode once and reads it from then on. Some machines set
+# PYTHONDONTWRITEBYTECODE, which makes every process compile every module it imports
+# again: seconds per service process started (a worker imports for ~10 s instead of ~3 s
+# on a slow 2-CPU machine), paid by every test that starts one and by `make dev`.
+unexport PYTHONDONTWRITEBYTECODE
+
 # uv from PATH, else the copy `pip install --user uv` puts in the user scripts dir (PyPI is the
 # only network we can count on, so no curl installer). The rule below installs it on demand.
 USER_BIN := $(or $(shell python3 -c 'import site; print(site.USER_BASE)' 2>/dev/null),$(HOME)/.local)/bin

@@ -355,3 +355,73 @@ async def running_s3(private_s3: PrivateS3) -> AsyncIterator[PrivateS3]:
     """The private S3, up at the start of the test (a test before may have left it down)."""
     await asyncio.to_thread(private_s3.start)
     yield private_s3
+
+
+# A crawling link to S3 -----------------------------------------------------------------
+
+
+class CrawlingLink:
+    """A TCP proxy in front of an S3 endpoint. Once `crawling` is set, it still passes
+    requests on at once but answers at `bytes_per_second`: a congested link. A worker
+    given its address then spends a minute downloading a 100 KB original, holding its
+    jobs without loading the CPU. Requests are signed for the proxy's address, which S3
+    sees unchanged in the Host header."""
+
+    CHUNK = 512
+
+    def __init__(self, endpoint_url: str, bytes_per_second: int) -> None:
+        address = httpx.URL(endpoint_url)
+        self._target = (address.host, address.port or 80)
+        self._pause = self.CHUNK / bytes_per_second
+        self.crawling = False
+        self._server: asyncio.Server | None = None
+        self._pipes: set[asyncio.Task[None]] = set()
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.sockets[0].getsockname()[1]}"
+
+    async def __aenter__(self) -> CrawlingLink:
+        self._server = await asyncio.start_server(self._connect, "127.0.0.1", 0)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._server is not None
+        self._server.close()
+        for pipe in self._pipes:
+            pipe.cancel()
+        await asyncio.gather(*self._pipes, return_exceptions=True)
+        await self._server.wait_closed()
+
+    async def _connect(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            upstream_reader, upstream_writer = await asyncio.open_connection(*self._target)
+        except OSError:
+            writer.close()
+            return
+        for pipe in (
+            self._pipe(reader, upstream_writer, answers=False),
+            self._pipe(upstream_reader, writer, answers=True),
+        ):
+            task = asyncio.create_task(pipe)
+            self._pipes.add(task)
+            task.add_done_callback(self._pipes.discard)
+
+    async def _pipe(
+        self, source: asyncio.StreamReader, target: asyncio.StreamWriter, *, answers: bool
+    ) -> None:
+        try:
+            while data := await source.read(65536):
+                while data:
+                    # Checked for every piece: a read may have begun before the crawl.
+                    size = self.CHUNK if answers and self.crawling else len(data)
+                    target.write(data[:size])
+                    await target.drain()
+                    data = data[size:]
+                    if answers and self.crawling:
+                        await asyncio.sleep(self._pause)
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            target.close()

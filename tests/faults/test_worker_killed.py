@@ -24,6 +24,7 @@ from paless_shared.tables import Document, DocumentStatus, Task, TaskStatus
 from tests.conftest import upload
 from tests.faults.conftest import (
     FINAL,
+    CrawlingLink,
     Processes,
     children,
     eventually,
@@ -41,9 +42,13 @@ from tests.worker.support import DocumentRows, TaskRows
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(300)]
 
 JOBS = 4
-# Enough pages that four parses at once take well over ten seconds: long enough for the
-# second worker to start while the first still holds every job.
-PAGES = 15000
+PAGES = 400
+# The first worker reaches S3 through a link that starts to crawl once it has read a few
+# short documents (starting its PDF processes): each 110 KB original then takes about a
+# minute and a half to download, so the four jobs are still running when the second worker has
+# started and the first is killed, without four long parses loading the machine. The
+# second worker reaches S3 directly.
+LINK_BYTES_PER_SECOND = 1024
 # The promise: every job of a dead worker runs again within this long of its death.
 RECOVERY_SECONDS = 30.0
 
@@ -81,88 +86,115 @@ async def run(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> AsyncIterator[Run]:
     await fresh_state(db, queue)
-    documents, tasks = DocumentRows(db), TaskRows(db)
     account = await new_account(db)
     processes = Processes(tmp_path_factory.mktemp("worker-killed"))
-    try:
-        # The job timeout stays at its default (minutes): how soon the jobs run again
-        # must not depend on it.
-        first_env = processes.env(
-            "worker", PALESS_WORKER_CONCURRENCY=str(JOBS), PALESS_WORKER_PDF_PROCESSES=str(JOBS)
-        )
-        first = processes.start("paless-worker", first_env)
-        await wait_for_file(heartbeat(first_env), first)
+    direct = processes.env("worker")["PALESS_S3_ENDPOINT_URL"]
+    async with CrawlingLink(direct, LINK_BYTES_PER_SECOND) as link:
+        try:
+            run = await _kill_a_busy_worker(db, queue, storage, processes, account, link)
+        finally:
+            processes.kill_all()  # the killed worker's process group too
+    yield run
 
-        async with in_process_web() as client:
-            ids = []
-            for n in range(JOBS):
-                content = text_pdf(*(f"Doc {n} page {p}" for p in range(1, PAGES + 1)))
-                response = await upload(client, account, content, f"long-{n}.pdf")
-                assert response.status_code == 202, response.text
-                ids.append(uuid.UUID(response.json()["id"]))
 
-        async def all_processing() -> bool:
-            found = await statuses(db, ids)
-            assert not set(found.values()) & FINAL, f"an ingest ended before the kill: {found}"
-            return set(found.values()) == {DocumentStatus.processing}
+async def _kill_a_busy_worker(
+    db: async_sessionmaker[AsyncSession],
+    queue: ArqRedis,
+    storage: Any,
+    processes: Processes,
+    account: Any,
+    link: CrawlingLink,
+) -> Run:
+    documents, tasks = DocumentRows(db), TaskRows(db)
+    # The job timeout stays at its default (minutes): how soon the jobs run again
+    # must not depend on it.
+    first_env = processes.env(
+        "worker",
+        PALESS_WORKER_CONCURRENCY=str(JOBS),
+        PALESS_WORKER_PDF_PROCESSES=str(JOBS),
+        PALESS_S3_ENDPOINT_URL=link.url,
+    )
+    first = processes.start("paless-worker", first_env)
+    await wait_for_file(heartbeat(first_env), first)
 
-        await eventually(all_processing, bool, within=30, watch=(first,), interval=0.02)
-        # The second worker starts now; it cannot take the jobs the first one runs.
-        second_env = processes.env(
-            "worker",
-            PALESS_RECONCILE_STALE_SECONDS="1",
-            PALESS_RECONCILE_QUEUED_GRACE_SECONDS="1",
-        )
-        second = processes.start("paless-worker", second_env)
-        await wait_for_file(heartbeat(second_env), second)
-        await all_processing()
-        for document_id in ids:
-            running = await tasks.only_for_document(document_id)
-            assert (running.worker_id or "").endswith(f":{first.process.pid}"), running.worker_id
-        pool = children(first.process.pid)
-        os.kill(first.process.pid, signal.SIGKILL)
-        killed_exit = first.process.wait(timeout=5)
-        killed_at = time.monotonic()
-        when_killed = [await tasks.only_for_document(document_id) for document_id in ids]
-        await queue.enqueue_job("reconcile", "slot-after-kill")
+    async with in_process_web() as client:
+        # Short documents first, at full speed: the worker starts its PDF processes.
+        warm_up = []
+        for n in range(JOBS):
+            response = await upload(client, account, text_pdf(f"Warm-up {n}"), f"short-{n}.pdf")
+            assert response.status_code == 202, response.text
+            warm_up.append(uuid.UUID(response.json()["id"]))
 
-        async def attempts() -> list[int]:
-            return [(await documents.require(d)).ingest_attempts for d in ids]
+        async def warmed_up() -> bool:
+            return set((await statuses(db, warm_up)).values()) == {DocumentStatus.ready}
 
-        await eventually(
-            attempts, lambda a: min(a) >= 2, within=RECOVERY_SECONDS + 30, watch=(second,)
-        )
-        seconds_to_running_again = time.monotonic() - killed_at
+        await eventually(warmed_up, bool, within=60, watch=(first,), interval=0.1)
+        link.crawling = True
+        ids = []
+        for n in range(JOBS):
+            content = text_pdf(*(f"Doc {n} page {p}" for p in range(1, PAGES + 1)))
+            response = await upload(client, account, content, f"long-{n}.pdf")
+            assert response.status_code == 202, response.text
+            ids.append(uuid.UUID(response.json()["id"]))
 
-        async def final() -> bool:
-            return set((await statuses(db, ids)).values()) <= FINAL
+    async def all_processing() -> bool:
+        found = await statuses(db, ids)
+        assert not set(found.values()) & FINAL, f"an ingest ended before the kill: {found}"
+        return set(found.values()) == {DocumentStatus.processing}
 
-        await eventually(final, bool, within=180, watch=(second,), interval=0.2)
-        seconds_to_ready = time.monotonic() - killed_at
+    await eventually(all_processing, bool, within=30, watch=(first,), interval=0.02)
+    # The second worker starts now; it cannot take the jobs the first one runs.
+    second_env = processes.env(
+        "worker",
+        PALESS_RECONCILE_STALE_SECONDS="1",
+        PALESS_RECONCILE_QUEUED_GRACE_SECONDS="1",
+    )
+    second = processes.start("paless-worker", second_env)
+    await wait_for_file(heartbeat(second_env), second)
+    await all_processing()
+    for document_id in ids:
+        running = await tasks.only_for_document(document_id)
+        assert (running.worker_id or "").endswith(f":{first.process.pid}"), running.worker_id
+    pool = children(first.process.pid)
+    os.kill(first.process.pid, signal.SIGKILL)
+    killed_exit = first.process.wait(timeout=5)
+    killed_at = time.monotonic()
+    when_killed = [await tasks.only_for_document(document_id) for document_id in ids]
+    await queue.enqueue_job("reconcile", "slot-after-kill")
 
-        yield Run(
-            documents=[await documents.require(d) for d in ids],
-            tasks={d: await tasks.for_document(d) for d in ids},
-            thumbnails={
-                d: [
-                    item.key
-                    async for item in storage.list_objects(f"renditions/{d}/")
-                    if item.key.endswith("thumbnail.webp")
-                ]
-                for d in ids
-            },
-            killed_pid=first.process.pid,
-            killed_exit=killed_exit,
-            tasks_when_killed=[(t.status, t.attempts, t.worker_id) for t in when_killed],
-            replacement_pid=second.process.pid,
-            replacement_alive=second.process.poll() is None,
-            pool_of_killed=pool,
-            pool_left_running=[pid for pid in pool if alive(pid)],
-            seconds_to_running_again=seconds_to_running_again,
-            seconds_to_ready=seconds_to_ready,
-        )
-    finally:
-        processes.kill_all()  # the killed worker's process group too
+    async def attempts() -> list[int]:
+        return [(await documents.require(d)).ingest_attempts for d in ids]
+
+    await eventually(attempts, lambda a: min(a) >= 2, within=RECOVERY_SECONDS + 30, watch=(second,))
+    seconds_to_running_again = time.monotonic() - killed_at
+
+    async def final() -> bool:
+        return set((await statuses(db, ids)).values()) <= FINAL
+
+    await eventually(final, bool, within=180, watch=(second,), interval=0.2)
+    seconds_to_ready = time.monotonic() - killed_at
+
+    return Run(
+        documents=[await documents.require(d) for d in ids],
+        tasks={d: await tasks.for_document(d) for d in ids},
+        thumbnails={
+            d: [
+                item.key
+                async for item in storage.list_objects(f"renditions/{d}/")
+                if item.key.endswith("thumbnail.webp")
+            ]
+            for d in ids
+        },
+        killed_pid=first.process.pid,
+        killed_exit=killed_exit,
+        tasks_when_killed=[(t.status, t.attempts, t.worker_id) for t in when_killed],
+        replacement_pid=second.process.pid,
+        replacement_alive=second.process.poll() is None,
+        pool_of_killed=pool,
+        pool_left_running=[pid for pid in pool if alive(pid)],
+        seconds_to_running_again=seconds_to_running_again,
+        seconds_to_ready=seconds_to_ready,
+    )
 
 
 async def test_every_job_of_a_killed_worker_runs_again_within_30_seconds(run: Run) -> None:
