@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, cast, func, literal, or_, select, text
+from sqlalchemy import ColumnElement, Text, and_, bindparam, cast, func, literal, or_, select, text
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -77,28 +77,61 @@ def regconfig(language: str) -> Any:
     return cast(literal(stemming(language)), REGCONFIG)
 
 
-def _form(q: Any, language: str) -> Any:
+def numbers_of(q: str) -> list[str]:
+    """The numbers standing alone in `q`, each once (see `_NUMBER`)."""
+    return list(dict.fromkeys(_NUMBER.findall(q)))
+
+
+def number_parameters(q: str) -> dict[str, str]:
+    """The values of the bind parameters `bound_numbers(len(numbers_of(q)))` names."""
+    parameters: dict[str, str] = {}
+    for n, number in enumerate(numbers_of(q)):
+        parameters[f"number_{n}"] = f"'{number}'"
+        parameters[f"signed_{n}"] = f"'{number}' | '-{number}'"
+    return parameters
+
+
+def bound_numbers(count: int) -> list[tuple[Any, Any]]:
+    """For a statement built once with `q` as a bind parameter: the rewrites of its
+    `count` numbers, as bind parameters (values from `number_parameters`)."""
+    return [
+        (
+            cast(bindparam(f"number_{n}", type_=Text), TSQUERY),
+            cast(bindparam(f"signed_{n}", type_=Text), TSQUERY),
+        )
+        for n in range(count)
+    ]
+
+
+def _form(q: Any, language: str, numbers: Sequence[tuple[Any, Any]] | None = None) -> Any:
     """`q` (web-search syntax) in one configuration; a number standing alone also
-    matches it with a sign (the number part of a code)."""
+    matches it with a sign (the number part of a code). `numbers`: the rewrites when
+    `q` is not a string (`bound_numbers`)."""
     query = func.websearch_to_tsquery(cast(literal(stemming(language)), REGCONFIG), q)
     if isinstance(q, str):
-        for number in dict.fromkeys(_NUMBER.findall(q)):
-            query = func.ts_rewrite(
-                query,
+        numbers = [
+            (
                 cast(literal(f"'{number}'"), TSQUERY),
                 cast(literal(f"'{number}' | '-{number}'"), TSQUERY),
             )
+            for number in numbers_of(q)
+        ]
+    for number, signed in numbers or ():
+        query = func.ts_rewrite(query, number, signed)
     return query
 
 
-def tsquery(q: Any, language: str | Languages) -> Any:
+def tsquery(
+    q: Any, language: str | Languages, numbers: Sequence[tuple[Any, Any]] | None = None
+) -> Any:
     """`q` (web-search syntax) as a tsquery that matches the words as written (accents
-    folded) or their stems in the language(s), in any document."""
+    folded) or their stems in the language(s), in any document. `numbers`: see
+    `_form`."""
     languages = language if isinstance(language, Languages) else Languages(language)
-    query = _form(q, "simple")
+    query = _form(q, "simple", numbers)
     for name in (languages.default, *languages.others):
         if name != "simple":
-            query = query.op("||")(_form(q, name))
+            query = query.op("||")(_form(q, name, numbers))
     return query
 
 
