@@ -82,22 +82,23 @@ def numbers_of(q: str) -> list[str]:
     return list(dict.fromkeys(_NUMBER.findall(q)))
 
 
-def number_parameters(q: str) -> dict[str, str]:
-    """The values of the bind parameters `bound_numbers(len(numbers_of(q)))` names."""
+def number_parameters(q: str, prefix: str = "") -> dict[str, str]:
+    """The values of the bind parameters `bound_numbers(len(numbers_of(q)), prefix)`
+    names."""
     parameters: dict[str, str] = {}
     for n, number in enumerate(numbers_of(q)):
-        parameters[f"number_{n}"] = f"'{number}'"
-        parameters[f"signed_{n}"] = f"'{number}' | '-{number}'"
+        parameters[f"{prefix}number_{n}"] = f"'{number}'"
+        parameters[f"{prefix}signed_{n}"] = f"'{number}' | '-{number}'"
     return parameters
 
 
-def bound_numbers(count: int) -> list[tuple[Any, Any]]:
+def bound_numbers(count: int, prefix: str = "") -> list[tuple[Any, Any]]:
     """For a statement built once with `q` as a bind parameter: the rewrites of its
     `count` numbers, as bind parameters (values from `number_parameters`)."""
     return [
         (
-            cast(bindparam(f"number_{n}", type_=Text), TSQUERY),
-            cast(bindparam(f"signed_{n}", type_=Text), TSQUERY),
+            cast(bindparam(f"{prefix}number_{n}", type_=Text), TSQUERY),
+            cast(bindparam(f"{prefix}signed_{n}", type_=Text), TSQUERY),
         )
         for n in range(count)
     ]
