@@ -197,7 +197,11 @@ def filter_conditions(
         Document.deleted_at.is_(None),
     ]
     if filters.q:
-        conditions.append(text_condition(filters.q, named, rest_has_lexemes, language))
+        # With a tag filter, the word from its GIN index ANDed with the tags' (`matches`).
+        by_tags = bool(filters.tags_all or filters.tags_any)
+        conditions.append(
+            text_condition(filters.q, named, rest_has_lexemes, language, opaque=by_tags)
+        )
     if filters.title_like:
         # word_similarity(title_like, title) >= pg_trgm.word_similarity_threshold (0.6),
         # answered from the trigram index.

@@ -136,21 +136,35 @@ def tsquery(
     return query
 
 
-def matches(q: Any, languages: Languages, vector: Any = Document.search_vector) -> Any:
+def matches(
+    q: Any, languages: Languages, vector: Any = Document.search_vector, *, opaque: bool = False
+) -> Any:
     """Whether a document's vector matches `q`: its words as written, or their stems in
     the document's own language. With documents in the setting's language only, one
     index condition; otherwise one per language, each restricted to the documents in
-    it (the language column is read, never another vector)."""
+    it (the language column is read, never another vector).
+
+    `opaque`: each tsquery as a value computed once (an InitPlan), which the planner
+    cannot see into; it then takes the word for a rare one (its default estimate) and
+    answers the condition from the GIN index, ANDed with the other indexed conditions
+    (a tag filter's), rather than testing the word on each row: testing reads the row's
+    vector (TOAST, a few KB), answering from the index reads none. With the word's real
+    frequency, the planner costs that test as one operator call and, for a common word,
+    reads every tagged document's vector."""
+
+    def query(form: Any) -> Any:
+        return select(form).scalar_subquery() if opaque else form
+
     if not languages.others:
-        return vector.bool_op("@@")(tsquery(q, languages.default))
-    alternatives: list[ColumnElement[bool]] = [vector.bool_op("@@")(_form(q, "simple"))]
+        return vector.bool_op("@@")(query(tsquery(q, languages.default)))
+    alternatives: list[ColumnElement[bool]] = [vector.bool_op("@@")(query(_form(q, "simple")))]
     for name in (languages.default, *languages.others):
         if name == "simple":
             continue
         of_language: ColumnElement[bool] = Document.language.in_(languages.codes(name))
         if name == languages.default:
             of_language = or_(Document.language.is_(None), of_language)
-        alternatives.append(and_(of_language, vector.bool_op("@@")(_form(q, name))))
+        alternatives.append(and_(of_language, vector.bool_op("@@")(query(_form(q, name)))))
     return or_(*alternatives)
 
 

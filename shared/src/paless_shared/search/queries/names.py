@@ -136,8 +136,8 @@ async def visible_ids(
     return set(result.scalars())
 
 
-def _matches(text: str, language: Languages) -> ColumnElement[bool]:
-    condition: ColumnElement[bool] = matches(text, language)
+def _matches(text: str, language: Languages, *, opaque: bool = False) -> ColumnElement[bool]:
+    condition: ColumnElement[bool] = matches(text, language, opaque=opaque)
     return condition
 
 
@@ -157,14 +157,18 @@ def text_condition(
     named: Mapping[str, NamedObjects],
     rest_has_lexemes: Sequence[bool],
     language: Languages,
+    *,
+    opaque: bool = False,
 ) -> ColumnElement[bool]:
     """What `q` asks of a document. Without names of objects in it, the index alone
     answers (`search_vector @@ q`). Otherwise each alternative asks: each term that
     names objects, of the text or of the objects; the other terms, of the text; an
     excluded term that names objects, of neither. `rest_has_lexemes` says, per
-    alternative, whether its `rest_texts` can match anything (stop words cannot)."""
+    alternative, whether its `rest_texts` can match anything (stop words cannot).
+    `opaque`: the text conditions beside the others of the statement as `matches`
+    says."""
     if not named:
-        return _matches(q, language)
+        return _matches(q, language, opaque=opaque)
     alternatives: list[ColumnElement[bool]] = []
     groups = disjuncts(q)
     for group, rest, rest_matches in zip(
@@ -185,7 +189,7 @@ def text_condition(
         if found:
             conditions.append(Document.id == any_(_id_array(found)))
         if rest and rest_matches:
-            conditions.append(_matches(rest, language))
+            conditions.append(_matches(rest, language, opaque=opaque))
         conditions.extend(excluded)
         if conditions:
             alternatives.append(and_(*conditions))
