@@ -219,6 +219,16 @@ async def seed_copies(
         await connection.close()
 
 
+async def document_count(url: str) -> int:
+    import asyncpg
+
+    connection = await asyncpg.connect(url)
+    try:
+        return int(await connection.fetchval("SELECT count(*) FROM documents"))
+    finally:
+        await connection.close()
+
+
 async def count_words(database_url: str) -> None:
     """What the periodic search_statistics job does: the word counts ranking reads."""
     from paless_shared.platform.database import create_engine, create_sessionmaker, unit_of_work
@@ -248,6 +258,8 @@ def _refresh_sql() -> str:
 
 
 async def setup_owner(database_url: str) -> tuple[uuid.UUID, str, list[uuid.UUID], list[uuid.UUID]]:
+    from sqlalchemy import select
+
     from paless_shared.accounts.users import create_user
     from paless_shared.platform.database import create_engine, create_sessionmaker, unit_of_work
     from paless_shared.platform.settings import DatabaseSettings
@@ -257,7 +269,25 @@ async def setup_owner(database_url: str) -> tuple[uuid.UUID, str, list[uuid.UUID
     password = secrets.token_urlsafe(12)
     try:
         async with unit_of_work(create_sessionmaker(engine)) as session:
-            user = await create_user(session, "bench", password)
+            # A database kept from an earlier run (--reuse): its owner, with a new password.
+            user = await create_user(session, "bench", password, exist_ok=True)
+            tags_by_name = {
+                tag.name: tag.id
+                for tag in await session.scalars(select(Tag).where(Tag.owner_id == user.id))
+            }
+            if tags_by_name:
+                names = {
+                    c.name: c.id
+                    for c in await session.scalars(
+                        select(Correspondent).where(Correspondent.owner_id == user.id)
+                    )
+                }
+                return (
+                    user.id,
+                    password,
+                    [tags_by_name[f"tag-{i}"] for i in range(40)],
+                    [names[f"sender-{i}"] for i in range(25)],
+                )
             other = await create_user(session, "someone-else", secrets.token_urlsafe(12))
             tags = [Tag(owner_id=user.id, name=f"tag-{i}") for i in range(40)]
             correspondents = [
@@ -439,6 +469,13 @@ def main() -> None:
         default=100_000,
         help="documents past this many are copies of the first ones, made in Postgres",
     )
+    parser.add_argument("--database", default="paless_bench_search", help="database name")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the database of an earlier run with the same seed and only add the "
+        "documents it lacks (to measure other code on the same corpus)",
+    )
     args = parser.parse_args()
 
     rng = random.Random(20261128)
@@ -465,7 +502,7 @@ def main() -> None:
     web = None
     try:
         plain = asyncio.run(
-            create_database(postgres.url, "paless_bench_search", drop_existing=True)
+            create_database(postgres.url, args.database, drop_existing=not args.reuse)
         )
         database_url = plain.replace("postgresql://", "postgresql+asyncpg://", 1)
         env = dict(os.environ)
@@ -485,10 +522,16 @@ def main() -> None:
         upgrade(database_url)
         report["postgres"] = asyncio.run(server_facts(plain))
         owner, password, tags, correspondents = asyncio.run(setup_owner(database_url))
-        seeded = 0
+        seeded = asyncio.run(document_count(plain)) if args.reuse else 0
+        report["reused_documents"] = seeded
         for size in sorted(args.sizes):
             started = time.perf_counter()
-            if seeded >= args.copy_above:
+            if seeded > size:
+                print(f"skipping {size}: the kept database has {seeded} documents")
+                continue
+            if seeded == size:
+                pass  # kept from an earlier run (--reuse)
+            elif seeded >= args.copy_above:
                 asyncio.run(
                     seed_copies(
                         database_url, owner, size - seeded, seeded, args.copy_above, tags,
@@ -502,9 +545,10 @@ def main() -> None:
                         correspondents,
                     )
                 )  # fmt: skip
-            asyncio.run(count_words(database_url))
+            if seeded < size:
+                asyncio.run(count_words(database_url))
             seed_seconds = time.perf_counter() - started
-            seeded = size
+            seeded = max(seeded, size)
             port = free_port()
             web = start_web(env, port)
             base_url = f"http://127.0.0.1:{port}"

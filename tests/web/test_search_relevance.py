@@ -84,6 +84,22 @@ async def test_codes_and_names_still_match_exactly(
     assert await found_ids(client, account, q='"customer number KD-4711"') == [coded]
 
 
+async def test_a_number_alone_is_marked_and_scored_in_the_code_it_is_part_of(
+    client: httpx.AsyncClient, account: Account, stored: StoredDocuments, db: Any
+) -> None:
+    # The number's signed form is matched by the snippet and the ranking too (their
+    # statements take `q` and the number as bind parameters).
+    coded = await stored.add(account, "Contract", "customer number KD-4711 Meyers")
+    near = await stored.add(account, "Contract", "customer number KD-4712 Meyer")
+    await _in_english(db, coded, near)
+
+    page = await search(client, account, q="4712")
+    assert [item["id"] for item in page["items"]] == [near]
+    hit = page["items"][0]["search"]
+    assert "<mark>" in hit["snippet"] and "KD" in hit["snippet"]
+    assert hit["ranked"] and hit["score"] > 0
+
+
 async def test_each_document_is_matched_by_the_stems_of_its_own_language(
     client: httpx.AsyncClient, account: Account, stored: StoredDocuments, db: Any
 ) -> None:

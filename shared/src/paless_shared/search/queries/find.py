@@ -9,13 +9,17 @@ import html
 import re
 import uuid
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Float,
+    Text,
+    Uuid,
     and_,
     any_,
+    bindparam,
     case,
     cast,
     exists,
@@ -24,6 +28,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.access.conditions import can_view
@@ -37,7 +42,14 @@ from paless_shared.search.filters import (
     condition_value,
 )
 from paless_shared.search.queries import rank as ranking
-from paless_shared.search.queries.index import Languages, regconfig, tsquery
+from paless_shared.search.queries.index import (
+    Languages,
+    bound_numbers,
+    number_parameters,
+    numbers_of,
+    regconfig,
+    tsquery,
+)
 from paless_shared.search.queries.names import text_condition
 from paless_shared.search.terms import NamedObjects
 from paless_shared.tables import (
@@ -185,7 +197,11 @@ def filter_conditions(
         Document.deleted_at.is_(None),
     ]
     if filters.q:
-        conditions.append(text_condition(filters.q, named, rest_has_lexemes, language))
+        # With a tag filter, the word from its GIN index ANDed with the tags' (`matches`).
+        by_tags = bool(filters.tags_all or filters.tags_any)
+        conditions.append(
+            text_condition(filters.q, named, rest_has_lexemes, language, opaque=by_tags)
+        )
     if filters.title_like:
         # word_similarity(title_like, title) >= pg_trgm.word_similarity_threshold (0.6),
         # answered from the trigram index.
@@ -279,6 +295,21 @@ async def find_rows(
     return rows, score is not None
 
 
+@lru_cache(maxsize=64)
+def _snippets_statement(language: Languages, numbers: int, by_term: bool) -> Any:
+    """The snippets of a page's rows for `q`, built once per shape with `q`, the first
+    term and the ids as bind parameters (building the headline calls was about a tenth
+    of the web's time in `find_documents`)."""
+    config = regconfig(language.default)
+    query = tsquery(bindparam("q", type_=Text), language, bound_numbers(numbers))
+    source = _snippet_source(bindparam("term", type_=Text) if by_term else None)
+    return select(
+        Document.id,
+        func.ts_headline(config, _unmarked(source), query, _HEADLINE_OPTIONS),
+        func.ts_headline(config, _unmarked(Document.title), query, _HEADLINE_OPTIONS),
+    ).where(Document.id == any_(bindparam("ids", type_=ARRAY(Uuid))))
+
+
 async def page_hits(
     session: AsyncSession,
     ids: list[uuid.UUID],
@@ -291,28 +322,49 @@ async def page_hits(
     text escaped, hits in <mark>; of the title when the text has none) when searching
     with `q`, and its score (the same as relevance ordering uses; 0 without
     `relevance`)."""
-    config = regconfig(language.default)
-    columns: list[Any] = [Document.id]
     if filters.q:
-        query = tsquery(filters.q, language)
-        source = _snippet_source(filters.q)
-        columns += [
-            func.ts_headline(config, _unmarked(source), query, _HEADLINE_OPTIONS),
-            func.ts_headline(config, _unmarked(Document.title), query, _HEADLINE_OPTIONS),
-            cast(ranking.score_of(relevance), Float) if relevance else literal(0.0),
-        ]
+        term = _first_term(filters.q)
+        statement = _snippets_statement(language, len(numbers_of(filters.q)), term is not None)
+        parameters: dict[str, Any] = {"q": filters.q, "ids": ids, **number_parameters(filters.q)}
+        if term is not None:
+            parameters["term"] = term
+        if relevance:
+            statement = statement.add_columns(cast(ranking.score_of(relevance), Float))
+        result = await session.execute(statement, parameters)
     else:
-        columns += [
-            literal(None),
-            literal(None),
-            cast(func.word_similarity(filters.title_like, Document.title), Float),
-        ]
-    result = await session.execute(select(*columns).where(Document.id.in_(ids)))
+        result = await session.execute(
+            select(
+                Document.id,
+                literal(None),
+                literal(None),
+                cast(func.word_similarity(filters.title_like, Document.title), Float),
+            ).where(Document.id.in_(ids))
+        )
     hits = []
-    for document_id, from_text, from_title, rank in result:
+    for row in result:
+        document_id, from_text, from_title = row[:3]
+        rank = row[3] if len(row) > 3 else 0.0
         chosen = from_text if from_text and _START in from_text else from_title
         hits.append((document_id, _mark(chosen) if chosen else None, float(rank)))
     return hits
+
+
+@lru_cache(maxsize=64)
+def _pages_statement(language: Languages, numbers: int) -> Any:
+    """The pages of a page's rows that match `q`, built once per shape."""
+    # The page's words as written (accents folded) and their stems, as a document's
+    # vector holds them, against the same query as the search.
+    vector: Any = func.to_tsvector(regconfig("simple"), DocumentPage.text)
+    if language.default != "simple":
+        vector = vector.op("||")(func.to_tsvector(regconfig(language.default), DocumentPage.text))
+    query = tsquery(bindparam("q", type_=Text), language, bound_numbers(numbers))
+    return (
+        select(Document.id, DocumentPage.number)
+        .join(DocumentVersion, DocumentVersion.id == Document.current_version_id)
+        .join(DocumentPage, DocumentPage.run_id == DocumentVersion.run_id)
+        .where(Document.id == any_(bindparam("ids", type_=ARRAY(Uuid))), vector.op("@@")(query))
+        .order_by(Document.id, DocumentPage.number)
+    )
 
 
 async def hit_pages(
@@ -320,20 +372,10 @@ async def hit_pages(
 ) -> dict[uuid.UUID, list[int]]:
     """For each document, the numbers of the pages (of its current version, as its
     last completed run read them) whose text matches `q`."""
-    # The page's words as written (accents folded) and their stems, as a document's
-    # vector holds them, against the same query as the search.
-    vector: Any = func.to_tsvector(regconfig("simple"), DocumentPage.text)
-    if language.default != "simple":
-        vector = vector.op("||")(func.to_tsvector(regconfig(language.default), DocumentPage.text))
-    statement = (
-        select(Document.id, DocumentPage.number)
-        .join(DocumentVersion, DocumentVersion.id == Document.current_version_id)
-        .join(DocumentPage, DocumentPage.run_id == DocumentVersion.run_id)
-        .where(Document.id.in_(ids), vector.op("@@")(tsquery(q, language)))
-        .order_by(Document.id, DocumentPage.number)
-    )
+    statement = _pages_statement(language, len(numbers_of(q)))
+    parameters = {"q": q, "ids": ids, **number_parameters(q)}
     pages: dict[uuid.UUID, list[int]] = {}
-    for document_id, number in await session.execute(statement):
+    for document_id, number in await session.execute(statement, parameters):
         pages.setdefault(document_id, []).append(number)
     return pages
 
@@ -347,14 +389,13 @@ def _first_term(q: str) -> str | None:
     return None
 
 
-def _snippet_source(q: str) -> Any:
+def _snippet_source(term: Any) -> Any:
     """The stretch of text ts_headline works on: SNIPPET_WINDOW characters around the
-    first place the query's first word appears within the first SNIPPET_SOURCE_CHARS
-    (ts_headline parses all it is given: a window keeps snippets cheap on long
-    documents), else the beginning of the text (e.g. when only a stemmed form of the
-    word occurs; ts_headline still marks what it finds there)."""
+    first place `term` (the query's first word, `_first_term`) appears within the first
+    SNIPPET_SOURCE_CHARS (ts_headline parses all it is given: a window keeps snippets
+    cheap on long documents), else the beginning of the text (e.g. when only a stemmed
+    form of the word occurs; ts_headline still marks what it finds there)."""
     text = func.coalesce(Document.content, "")
-    term = _first_term(q)
     if term is None:
         return func.left(text, SNIPPET_WINDOW)
     position = func.strpos(func.lower(func.left(text, SNIPPET_SOURCE_CHARS)), term)

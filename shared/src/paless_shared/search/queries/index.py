@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, cast, func, literal, or_, select, text
+from sqlalchemy import ColumnElement, Text, and_, bindparam, cast, func, literal, or_, select, text
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -77,46 +77,94 @@ def regconfig(language: str) -> Any:
     return cast(literal(stemming(language)), REGCONFIG)
 
 
-def _form(q: Any, language: str) -> Any:
+def numbers_of(q: str) -> list[str]:
+    """The numbers standing alone in `q`, each once (see `_NUMBER`)."""
+    return list(dict.fromkeys(_NUMBER.findall(q)))
+
+
+def number_parameters(q: str, prefix: str = "") -> dict[str, str]:
+    """The values of the bind parameters `bound_numbers(len(numbers_of(q)), prefix)`
+    names."""
+    parameters: dict[str, str] = {}
+    for n, number in enumerate(numbers_of(q)):
+        parameters[f"{prefix}number_{n}"] = f"'{number}'"
+        parameters[f"{prefix}signed_{n}"] = f"'{number}' | '-{number}'"
+    return parameters
+
+
+def bound_numbers(count: int, prefix: str = "") -> list[tuple[Any, Any]]:
+    """For a statement built once with `q` as a bind parameter: the rewrites of its
+    `count` numbers, as bind parameters (values from `number_parameters`)."""
+    return [
+        (
+            cast(bindparam(f"{prefix}number_{n}", type_=Text), TSQUERY),
+            cast(bindparam(f"{prefix}signed_{n}", type_=Text), TSQUERY),
+        )
+        for n in range(count)
+    ]
+
+
+def _form(q: Any, language: str, numbers: Sequence[tuple[Any, Any]] | None = None) -> Any:
     """`q` (web-search syntax) in one configuration; a number standing alone also
-    matches it with a sign (the number part of a code)."""
+    matches it with a sign (the number part of a code). `numbers`: the rewrites when
+    `q` is not a string (`bound_numbers`)."""
     query = func.websearch_to_tsquery(cast(literal(stemming(language)), REGCONFIG), q)
     if isinstance(q, str):
-        for number in dict.fromkeys(_NUMBER.findall(q)):
-            query = func.ts_rewrite(
-                query,
+        numbers = [
+            (
                 cast(literal(f"'{number}'"), TSQUERY),
                 cast(literal(f"'{number}' | '-{number}'"), TSQUERY),
             )
+            for number in numbers_of(q)
+        ]
+    for number, signed in numbers or ():
+        query = func.ts_rewrite(query, number, signed)
     return query
 
 
-def tsquery(q: Any, language: str | Languages) -> Any:
+def tsquery(
+    q: Any, language: str | Languages, numbers: Sequence[tuple[Any, Any]] | None = None
+) -> Any:
     """`q` (web-search syntax) as a tsquery that matches the words as written (accents
-    folded) or their stems in the language(s), in any document."""
+    folded) or their stems in the language(s), in any document. `numbers`: see
+    `_form`."""
     languages = language if isinstance(language, Languages) else Languages(language)
-    query = _form(q, "simple")
+    query = _form(q, "simple", numbers)
     for name in (languages.default, *languages.others):
         if name != "simple":
-            query = query.op("||")(_form(q, name))
+            query = query.op("||")(_form(q, name, numbers))
     return query
 
 
-def matches(q: Any, languages: Languages, vector: Any = Document.search_vector) -> Any:
+def matches(
+    q: Any, languages: Languages, vector: Any = Document.search_vector, *, opaque: bool = False
+) -> Any:
     """Whether a document's vector matches `q`: its words as written, or their stems in
     the document's own language. With documents in the setting's language only, one
     index condition; otherwise one per language, each restricted to the documents in
-    it (the language column is read, never another vector)."""
+    it (the language column is read, never another vector).
+
+    `opaque`: each tsquery as a value computed once (an InitPlan), which the planner
+    cannot see into; it then takes the word for a rare one (its default estimate) and
+    answers the condition from the GIN index, ANDed with the other indexed conditions
+    (a tag filter's), rather than testing the word on each row: testing reads the row's
+    vector (TOAST, a few KB), answering from the index reads none. With the word's real
+    frequency, the planner costs that test as one operator call and, for a common word,
+    reads every tagged document's vector."""
+
+    def query(form: Any) -> Any:
+        return select(form).scalar_subquery() if opaque else form
+
     if not languages.others:
-        return vector.bool_op("@@")(tsquery(q, languages.default))
-    alternatives: list[ColumnElement[bool]] = [vector.bool_op("@@")(_form(q, "simple"))]
+        return vector.bool_op("@@")(query(tsquery(q, languages.default)))
+    alternatives: list[ColumnElement[bool]] = [vector.bool_op("@@")(query(_form(q, "simple")))]
     for name in (languages.default, *languages.others):
         if name == "simple":
             continue
         of_language: ColumnElement[bool] = Document.language.in_(languages.codes(name))
         if name == languages.default:
             of_language = or_(Document.language.is_(None), of_language)
-        alternatives.append(and_(of_language, vector.bool_op("@@")(_form(q, name))))
+        alternatives.append(and_(of_language, vector.bool_op("@@")(query(_form(q, name)))))
     return or_(*alternatives)
 
 
