@@ -28,6 +28,8 @@ _OPEN_RUNS_OF_DOCUMENT = (
     .where(DocumentVersion.document_id == bindparam("document_id"), ProcessingRun.status.in_(OPEN))
     .with_for_update(of=ProcessingRun)
 )
+_PAGES: Table = DocumentPage.__table__  # type: ignore[assignment]
+_ADD_PAGES = insert(_PAGES).on_conflict_do_nothing()
 _CLOSE_OPEN_RUN = (
     update(_RUNS)
     .where(_RUNS.c.id == bindparam("run_id"), or_(*(_RUNS.c.status == status for status in OPEN)))
@@ -120,7 +122,7 @@ async def add_page(session: AsyncSession, values: dict[str, object]) -> None:
 async def add_pages(session: AsyncSession, rows: Sequence[dict[str, object]]) -> None:
     """Insert pages in one statement; pages recorded already are left as they are."""
     if rows:
-        await session.execute(insert(DocumentPage).on_conflict_do_nothing(), list(rows))
+        await session.execute(_ADD_PAGES, list(rows))
 
 
 async def page_numbers(session: AsyncSession, run_id: uuid.UUID) -> set[int]:

@@ -406,18 +406,25 @@ _BEGIN_PROCESSING = (
         _DOCUMENTS.c.ingest_attempts < bindparam("max_attempts"),
     )
     .values(status=DocumentStatus.processing, ingest_attempts=_DOCUMENTS.c.ingest_attempts + 1)
-    .returning(_DOCUMENTS.c.owner_id, _DOCUMENTS.c.current_version_id)
+    .returning(
+        _DOCUMENTS.c.owner_id,
+        _DOCUMENTS.c.current_version_id,
+        select(DocumentVersion.original_key)
+        .where(DocumentVersion.id == _DOCUMENTS.c.current_version_id)
+        .scalar_subquery()
+        .label("original_key"),
+    )
 )
 
 
 async def begin_processing(
     session: AsyncSession, document_id: uuid.UUID, *, max_attempts: int
-) -> Row[uuid.UUID, uuid.UUID | None] | None:
+) -> Row[uuid.UUID, uuid.UUID | None, str | None] | None:
     """Mark the document `processing` and count the attempt, unless it is final or has
-    used up its attempts: (owner_id, current_version_id), or None. (One statement,
-    built once.)"""
+    used up its attempts: (owner_id, current_version_id, that version's original_key
+    or None if there is no such version), or None. (One statement, built once.)"""
     parameters = {"document_id": document_id, "max_attempts": max_attempts}
-    row: Row[uuid.UUID, uuid.UUID | None] | None = (
+    row: Row[uuid.UUID, uuid.UUID | None, str | None] | None = (
         await session.execute(_BEGIN_PROCESSING, parameters)
     ).one_or_none()
     return row
