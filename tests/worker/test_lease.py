@@ -47,3 +47,34 @@ async def test_a_job_longer_than_its_lease_runs_once_beside_a_polling_worker(
     # The claim was short all along, and kept alive past its first lease.
     assert ttls and all(0 < ttl <= LEASE_SECONDS * 1000 for ttl in ttls), ttls
     assert sum(worker.jobs_complete for worker in workers) == 1
+
+
+async def test_a_job_is_claimed_only_when_due_and_not_held_elsewhere(queue: ArqRedis) -> None:
+    ran: list[str] = []
+    leases: list[int] = []
+
+    async def job(ctx: dict[str, Any]) -> None:
+        ran.append(ctx["job_id"])
+        leases.append(await queue.pttl(in_progress_key_prefix + ctx["job_id"]))
+
+    worker = create_worker(
+        functions=[func(job, name="claim_job")], lease_seconds=5.0, redis_pool=queue
+    )
+    await queue.enqueue_job("claim_job", _job_id="claim-due")
+    await queue.enqueue_job("claim_job", _job_id="claim-held")
+    await queue.enqueue_job("claim_job", _job_id="claim-later", _defer_by=60)
+    # Another worker holds this one.
+    await queue.psetex(in_progress_key_prefix + "claim-held", 5000, b"1")
+    try:
+        await worker.start_jobs([b"claim-due", b"claim-held", b"claim-later", b"claim-gone"])
+        await asyncio.gather(*worker.tasks.values())
+
+        assert ran == ["claim-due"]
+        assert leases and 0 < leases[0] <= 5000, leases  # claimed for one lease
+        assert worker.job_counter == 0  # every slot given back
+        assert worker.jobs_complete == 1
+        assert await queue.zscore(worker.queue_name, "claim-later") is not None
+        assert await queue.zscore(worker.queue_name, "claim-held") is not None
+    finally:
+        await queue.delete(in_progress_key_prefix + "claim-held")
+        await queue.zrem(worker.queue_name, "claim-held", "claim-later")

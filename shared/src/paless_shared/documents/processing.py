@@ -17,7 +17,7 @@ from paless_shared.documents.queries import documents as queries
 from paless_shared.documents.service import set_tags
 from paless_shared.matching.service import Matches
 from paless_shared.search.service import refresh_search
-from paless_shared.tables import DocumentStatus, DocumentVersion
+from paless_shared.tables import DocumentStatus
 from paless_shared.versions import service as versions
 
 FINAL_STATES = frozenset({DocumentStatus.ready, DocumentStatus.failed})
@@ -43,13 +43,15 @@ class Started:
     """A document ingest has started on: its owner and current version."""
 
     owner_id: uuid.UUID
-    version: DocumentVersion
+    version_id: uuid.UUID
+    original_key: str  # the version's original
 
 
 async def start_processing(
     session: AsyncSession, document_id: uuid.UUID, *, max_attempts: int
 ) -> Started | None:
-    """Mark a document as processing and count the attempt (one statement).
+    """Mark a document as processing and count the attempt (one statement, which also
+    reads the current version's original key).
 
     None means there is nothing to do: the document is gone or already final (a
     re-run of a finished job), or it has used up its attempts and is now failed.
@@ -58,14 +60,14 @@ async def start_processing(
     if row is None:
         await queries.fail_exhausted(session, document_id, max_attempts)
         return None
-    version = None
-    if row.current_version_id is not None:
-        version = await versions.get_version(session, row.current_version_id)
-    if version is None:  # a row written before versions existed
+    owner_id, version_id, original_key = row
+    if version_id is None or original_key is None:
+        # A row written before versions existed (or pointing at none): made now.
         document = await queries.get(session, document_id)
         assert document is not None  # updated above, in this transaction
         version = await versions.current_version(session, document)
-    return Started(owner_id=row.owner_id, version=version)
+        version_id, original_key = version.id, version.original_key
+    return Started(owner_id=owner_id, version_id=version_id, original_key=original_key)
 
 
 async def mark_ready(

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.util.concurrency import await_
 
 from paless_shared.platform.errors import DomainError
 from paless_shared.platform.settings import DatabaseSettings
@@ -55,12 +56,30 @@ def id_array(ids: Iterable[uuid.UUID]) -> BindParameter[Any]:
 
 
 def create_engine(settings: DatabaseSettings) -> AsyncEngine:
-    return create_async_engine(
+    engine = create_async_engine(
         str(settings.database_url),
         pool_size=settings.database_pool_size,
         pool_pre_ping=True,
         echo=settings.database_echo,
     )
+    # Checked out, a pooled connection is pinged first, so that one Postgres closed
+    # (a restart) is replaced instead of failing the statement. SQLAlchemy's asyncpg
+    # ping takes three round trips (BEGIN, a prepared `;`, ROLLBACK: a worker's
+    # document was six of its seventeen); this one is one.
+    engine.sync_engine.dialect.do_ping = _ping  # type: ignore[method-assign]
+    return engine
+
+
+def _ping(dbapi_connection: Any) -> bool:
+    """One round trip: `SELECT 1` in the simple query protocol (no prepared
+    statement, no transaction left open). A failure is raised as SQLAlchemy's asyncpg
+    adapter raises its own ping's, so the pool still tells a closed connection (it
+    reconnects) from another error."""
+    try:
+        await_(dbapi_connection.driver_connection.execute("SELECT 1"))
+    except Exception as error:
+        dbapi_connection._handle_exception(error)
+    return True
 
 
 def create_sessionmaker(

@@ -5,9 +5,21 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select, true, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    Update,
+    and_,
+    bindparam,
+    or_,
+    select,
+    true,
+    tuple_,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.access.conditions import can_view
@@ -30,19 +42,42 @@ async def get(
     return (await session.execute(statement)).scalar_one_or_none()
 
 
-async def update_values(
-    session: AsyncSession, task_id: uuid.UUID, values: dict[str, Any]
-) -> uuid.UUID | None:
-    """Change a task's row in one statement (no load first); its id, None if gone.
-    A Task object the session holds is left as it was."""
-    statement = (
-        update(Task)
-        .where(Task.id == task_id)
+_TASKS: Table = Task.__table__  # type: ignore[assignment]
+
+
+@cache
+def _update_statement(columns: tuple[str, ...], *, count_attempt: bool) -> Update:
+    """UPDATE of these columns of one task (parameters `task_id` and `new_<column>`),
+    with `attempts + 1` if asked, returning its id. Built once per set of columns, on
+    the table: a job's task updates skip the ORM's bulk-update machinery and the
+    statement's construction and cache key (a worker runs two per job)."""
+    values: dict[str, Any] = {
+        column: bindparam(f"new_{column}", type_=_TASKS.c[column].type) for column in columns
+    }
+    if count_attempt:
+        values["attempts"] = _TASKS.c.attempts + 1
+    return (
+        update(_TASKS)
+        .where(_TASKS.c.id == bindparam("task_id"))
         .values(values)
-        .returning(Task.id)
-        .execution_options(synchronize_session=False)
+        .returning(_TASKS.c.id)
     )
-    found: uuid.UUID | None = (await session.execute(statement)).scalar_one_or_none()
+
+
+async def update_values(
+    session: AsyncSession,
+    task_id: uuid.UUID,
+    values: dict[str, Any],
+    *,
+    count_attempt: bool = False,
+) -> uuid.UUID | None:
+    """Change a task's row in one statement (no load first): `values` (plain values,
+    by column name), and `attempts + 1` with `count_attempt`; its id, None if gone.
+    A Task object the session holds is left as it was."""
+    statement = _update_statement(tuple(values), count_attempt=count_attempt)
+    parameters = {f"new_{column}": value for column, value in values.items()}
+    parameters["task_id"] = task_id
+    found: uuid.UUID | None = (await session.execute(statement, parameters)).scalar_one_or_none()
     return found
 
 

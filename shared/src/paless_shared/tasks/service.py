@@ -92,11 +92,11 @@ async def start_task(session: AsyncSession, task_id: uuid.UUID, worker_id: str) 
         task_id,
         {
             "status": TaskStatus.running,
-            "attempts": Task.attempts + 1,
             "worker_id": worker_id,
             "started_at": datetime.now(UTC),
             "finished_at": None,
         },
+        count_attempt=True,
     )
 
 

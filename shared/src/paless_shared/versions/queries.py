@@ -5,15 +5,37 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Row, delete, func, or_, select, update
+from sqlalchemy import Row, Table, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.tables import DocumentPage, DocumentVersion, ProcessingRun, RunStatus
 
 OPEN = (RunStatus.pending, RunStatus.ocr)
+
+# Statements ingest runs on every document, built once with bind parameters (no
+# construction or cache key per document); its UPDATEs on the tables rather than the
+# mapped classes, so they skip the ORM's bulk-update pass (they load no object).
+_VERSIONS: Table = DocumentVersion.__table__  # type: ignore[assignment]
+_RUNS: Table = ProcessingRun.__table__  # type: ignore[assignment]
+_GET_VERSION = select(DocumentVersion).where(DocumentVersion.id == bindparam("version_id"))
+_OPEN_RUNS_OF_DOCUMENT = (
+    select(ProcessingRun)
+    .join(DocumentVersion, DocumentVersion.id == ProcessingRun.version_id)
+    .where(DocumentVersion.document_id == bindparam("document_id"), ProcessingRun.status.in_(OPEN))
+    .with_for_update(of=ProcessingRun)
+)
+_PAGES: Table = DocumentPage.__table__  # type: ignore[assignment]
+_ADD_PAGES = insert(_PAGES).on_conflict_do_nothing()
+_CLOSE_OPEN_RUN = (
+    update(_RUNS)
+    .where(_RUNS.c.id == bindparam("run_id"), or_(*(_RUNS.c.status == status for status in OPEN)))
+    .values(status=RunStatus.done, finished_at=bindparam("finished_at"))
+    .returning(_RUNS.c.version_id)
+)
 
 
 async def add(session: AsyncSession, row: DocumentVersion | ProcessingRun) -> None:
@@ -24,10 +46,8 @@ async def add(session: AsyncSession, row: DocumentVersion | ProcessingRun) -> No
 async def get_version(
     session: AsyncSession, version_id: uuid.UUID, *, for_update: bool = False
 ) -> DocumentVersion | None:
-    statement = select(DocumentVersion).where(DocumentVersion.id == version_id)
-    if for_update:
-        statement = statement.with_for_update()
-    return (await session.execute(statement)).scalar_one_or_none()
+    statement = _GET_VERSION.with_for_update() if for_update else _GET_VERSION
+    return (await session.execute(statement, {"version_id": version_id})).scalar_one_or_none()
 
 
 async def version_by_number(
@@ -102,7 +122,7 @@ async def add_page(session: AsyncSession, values: dict[str, object]) -> None:
 async def add_pages(session: AsyncSession, rows: Sequence[dict[str, object]]) -> None:
     """Insert pages in one statement; pages recorded already are left as they are."""
     if rows:
-        await session.execute(insert(DocumentPage).on_conflict_do_nothing(), list(rows))
+        await session.execute(_ADD_PAGES, list(rows))
 
 
 async def page_numbers(session: AsyncSession, run_id: uuid.UUID) -> set[int]:
@@ -125,57 +145,50 @@ async def open_runs_of_document(
     session: AsyncSession, document_id: uuid.UUID
 ) -> Sequence[ProcessingRun]:
     """Runs not yet finished of any of the document's versions, locked."""
-    statement = (
-        select(ProcessingRun)
-        .join(DocumentVersion, DocumentVersion.id == ProcessingRun.version_id)
-        .where(DocumentVersion.document_id == document_id, ProcessingRun.status.in_(OPEN))
-        .with_for_update(of=ProcessingRun)
-    )
-    return (await session.execute(statement)).scalars().all()
+    parameters = {"document_id": document_id}
+    return (await session.execute(_OPEN_RUNS_OF_DOCUMENT, parameters)).scalars().all()
 
 
 async def close_open_run(session: AsyncSession, run_id: uuid.UUID) -> uuid.UUID | None:
     """Mark a run that is still open done (one statement, the row locked by it); its
     version's id, None if the run is gone or no longer open."""
-    statement = (
-        update(ProcessingRun)
-        .where(
-            ProcessingRun.id == run_id,
-            or_(*(ProcessingRun.status == status for status in OPEN)),
-        )
-        .values(status=RunStatus.done, finished_at=datetime.now(UTC))
-        .returning(ProcessingRun.version_id)
-        .execution_options(synchronize_session=False)
-    )
-    found: uuid.UUID | None = (await session.execute(statement)).scalar_one_or_none()
+    parameters = {"run_id": run_id, "finished_at": datetime.now(UTC)}
+    found: uuid.UUID | None = (
+        await session.execute(_CLOSE_OPEN_RUN, parameters)
+    ).scalar_one_or_none()
     return found
+
+
+@cache
+def _switch_statement(columns: tuple[str, ...]) -> Any:
+    old = (
+        select(
+            _VERSIONS.c.id, _VERSIONS.c.archive_key, _VERSIONS.c.thumbnail_key, _VERSIONS.c.run_id
+        )
+        .where(_VERSIONS.c.id == bindparam("version_id"))
+        .with_for_update()
+        .subquery("old")
+    )
+    values = {
+        column: bindparam(f"new_{column}", type_=_VERSIONS.c[column].type) for column in columns
+    }
+    return (
+        update(_VERSIONS)
+        .where(_VERSIONS.c.id == old.c.id)
+        .values(values)
+        .returning(_VERSIONS.c.document_id, old.c.archive_key, old.c.thumbnail_key, old.c.run_id)
+    )
 
 
 async def switch_renditions(
     session: AsyncSession, version_id: uuid.UUID, values: dict[str, object]
 ) -> Row[Any] | None:
-    """Set the version's rendition columns in one statement; returns (document_id,
-    archive_key, thumbnail_key, run_id) as they were before, None if the version is
-    gone. The old values come from a locked read in the same statement."""
-    old = (
-        select(
-            DocumentVersion.id,
-            DocumentVersion.archive_key,
-            DocumentVersion.thumbnail_key,
-            DocumentVersion.run_id,
-        )
-        .where(DocumentVersion.id == version_id)
-        .with_for_update()
-        .subquery("old")
-    )
-    statement = (
-        update(DocumentVersion)
-        .where(DocumentVersion.id == old.c.id)
-        .values(values)
-        .returning(
-            DocumentVersion.document_id, old.c.archive_key, old.c.thumbnail_key, old.c.run_id
-        )
-        .execution_options(synchronize_session=False)
-    )
-    row: Row[Any] | None = (await session.execute(statement)).one_or_none()
+    """Set the version's rendition columns (`values`, plain values by column name) in
+    one statement; returns (document_id, archive_key, thumbnail_key, run_id) as they
+    were before, None if the version is gone. The old values come from a locked read
+    in the same statement."""
+    parameters = {f"new_{column}": value for column, value in values.items()}
+    parameters["version_id"] = version_id
+    statement = _switch_statement(tuple(values))
+    row: Row[Any] | None = (await session.execute(statement, parameters)).one_or_none()
     return row

@@ -102,10 +102,10 @@ async def _ingest(ctx: dict[str, Any], context: WorkerContext, doc_id: uuid.UUID
             if started is None:
                 log.info("document.ingest.skipped", extra={"document_id": str(doc_id)})
                 return Outcome(result={"document": "unchanged"})
-            version = started.version
-            run = await versions.claim_run(session, version.id, open_runs=open_runs)
+            version_id = started.version_id
+            run = await versions.claim_run(session, version_id, open_runs=open_runs)
             rules = await matching.load_rules(session, started.owner_id)
-            job = _Job(context, doc_id, version.id, version.original_key, run, rules)
+            job = _Job(context, doc_id, version_id, started.original_key, run, rules)
     if running is not None:
         return await _resume(ctx, context, run_id, version_id, pending)
     return await job.run(ctx)
