@@ -2,7 +2,7 @@
 no document byte goes through it.
 
     uv run python bench/download.py [--documents 100] [--rounds 3] [--duration 5]
-                                    [--connections 16]
+                                    [--connections 16] [--profile DIR]
 
 Subject: GET /api/v1/documents/{id}/download?redirect=false on the real `paless-web`
 process (auth, ownership check, presign). Baseline, in the same run and under the same
@@ -12,6 +12,8 @@ settings. The load generator is wrk in its own process (an async httpx loop in a
 process when wrk is not installed: `apt-get install wrk`). Also measured: the cost of
 one presigned URL (Storage.presign_download in a loop), the bytes web sends per answer
 against the documents' size, and web's peak RSS. Writes bench/results/download.json.
+With `--profile DIR`, after the measured rounds each server is loaded alone for
+`--profile-duration` seconds under py-spy (collapsed stacks, web.txt and baseline.txt).
 """
 
 from __future__ import annotations
@@ -380,6 +382,27 @@ def combine(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return combined
 
 
+PY_SPY = ["py-spy", "record", "-r", "250", "-f", "raw", "--nonblocking"]
+
+
+def profiled(
+    server: Process, run: Callable[[float], dict[str, Any]], duration: float, path: Path
+) -> dict[str, Any]:
+    """`run` on `server` alone with py-spy (on PATH) sampling it into `path`, plus
+    the server's CPU time per request during it (raised a little by the sampling)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    spy = subprocess.Popen(
+        [*PY_SPY, "-p", str(server.popen.pid), "-o", str(path), "-d", f"{duration + 2:g}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(1)  # py-spy attached before the load starts
+        return with_cpu(server, lambda: run(duration))
+    finally:
+        spy.wait(timeout=duration + 60)
+
+
 def io_written(pid: int) -> int:
     """Bytes the process has written to any file or socket (/proc/<pid>/io wchar)."""
     for line in Path(f"/proc/{pid}/io").read_text().splitlines():
@@ -394,6 +417,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per round")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--profile", type=Path, help="then py-spy each server alone into this folder"
+    )
+    parser.add_argument("--profile-duration", type=float, default=12.0)
     parser.add_argument("--serve-baseline", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_baseline:
@@ -446,6 +473,15 @@ def main() -> None:
                     measured = with_cpu(web, lambda: subject(args.duration))
                     written += io_written(web.popen.pid) - written_before
                     rounds.append((measured, with_cpu(baseline, lambda: bare(args.duration))))
+            if args.profile is not None:
+                for name, server, run in (("web", web, subject), ("baseline", baseline, bare)):
+                    spied = profiled(
+                        server, run, args.profile_duration, args.profile / f"{name}.txt"
+                    )
+                    print(
+                        f"profiled {name}: {spied['rps']:.0f} req/s, "
+                        f"{spied['server_cpu_ms_per_request']:.2f} ms CPU per request"
+                    )
             presign = asyncio.run(presign_cost(PRESIGN_LOOPS))
             offload = offload_check(base_url, headers, documents)
         finally:

@@ -356,8 +356,9 @@ async def download_document(
     document_id: uuid.UUID,
     principal: CurrentPrincipal,
     uow: UnitOfWorkDep,
-    delivery: DeliveryDep,
-    config: ConfigDep,
+    # The process's state rather than its delivery and config as dependencies of their
+    # own: each dependency costs FastAPI a resolution per request.
+    state: StateDep,
     redirect: RedirectQuery = True,
     disposition: Annotated[Literal["attachment", "inline"], Query()] = "attachment",
     version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
@@ -372,12 +373,12 @@ async def download_document(
     target = await document_versions.download(
         uow.session, principal, document_id, number=version, rendition=rendition
     )
-    signed = await delivery.signed_url(
+    signed = await state.delivery.signed_url(
         target.key,
         filename=target.filename,
         content_type=target.content_type,
         disposition=disposition,
-        expires_in=config.delivery.download_url_expiry_seconds,
+        expires_in=state.config.delivery.download_url_expiry_seconds,
     )
     return signed_answer(signed, redirect)
 
