@@ -434,12 +434,14 @@ def run_web(env: dict[str, str], executable: Path | None, password: str, request
     web = start_web(env, port, executable)
     try:
         base_url = f"http://127.0.0.1:{port}"
-        for _ in range(200):
+        deadline = time.monotonic() + 120  # a loaded machine starts it slowly
+        while time.monotonic() < deadline:
             try:
                 if httpx.get(base_url + "/healthz").status_code == 200:
                     break
             except httpx.TransportError:
-                time.sleep(0.1)
+                pass
+            time.sleep(0.1)
         return asyncio.run(measure(base_url, password, requests, tag, rare, deep, web.pid, only))
     finally:
         web.terminate()
