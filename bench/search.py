@@ -325,11 +325,11 @@ def cpu_seconds(pid: int) -> float:
 async def measure(base_url: str, password: str, requests: int, tag: uuid.UUID, rare: str,
                   deep_pages: int, web_pid: int, only: list[str]) -> dict[str, Any]:  # fmt: skip
     async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
-        token = (
-            await client.post(
-                "/api/v1/auth/token", data={"username": "bench", "password": password}
-            )
-        ).json()["access_token"]
+        login = await client.post(
+            "/api/v1/auth/token", data={"username": "bench", "password": password}
+        )
+        assert login.status_code == 200, login.text
+        token = login.json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
         # A cursor deep into the list: walk there once (not timed).
         cursor = None
@@ -458,6 +458,12 @@ def main() -> None:
         help="server to use when it answers; else the embedded one is started",
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--redis-db",
+        type=int,
+        default=13,
+        help="Redis database of the web (its login throttle): another than a concurrent run's",
+    )
     parser.add_argument("--cases", nargs="+", default=[], help="measure only these cases")
     parser.add_argument(
         "--database", default="paless_bench_search", help="database to (re)create and seed"
@@ -504,7 +510,7 @@ def main() -> None:
         env.update(
             {
                 "PALESS_DATABASE_URL": database_url,
-                "PALESS_REDIS_URL": redis.url.rsplit("/", 1)[0] + "/13",
+                "PALESS_REDIS_URL": redis.url.rsplit("/", 1)[0] + f"/{args.redis_db}",
                 "PALESS_S3_ENDPOINT_URL": s3.url,
                 "PALESS_S3_BUCKET": "bench",
                 "PALESS_S3_ACCESS_KEY_ID": "bench",
