@@ -99,7 +99,7 @@ async def keep_unfinished_tasks(session: AsyncSession, user_id: uuid.UUID, kind:
 
 
 @cache
-def _active_token_statement() -> Select[tuple[User, uuid.UUID, datetime | None]]:
+def _active_token_statement() -> Select[User, uuid.UUID, datetime | None]:
     """Built once, with bind parameters: every authenticated request runs it."""
     return (
         select(User, ApiToken.id, ApiToken.last_used_at)

@@ -345,7 +345,7 @@ async def references(
     page of documents carries besides its rows and field values."""
     statement = _references_statement(is_admin=principal.is_admin)
     values = {"user_id": principal.user_id, "ids": list(document_ids)}
-    return (await session.execute(statement, values)).all()  # type: ignore[return-value]
+    return (await session.execute(statement, values)).all()
 
 
 async def store_processed(

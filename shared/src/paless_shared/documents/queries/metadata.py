@@ -125,7 +125,9 @@ async def visible_field_names(
 
 
 @cache
-def _field_values_statement(*, visible_to: bool, is_admin: bool) -> Select[Any]:
+def _field_values_statement(
+    *, visible_to: bool, is_admin: bool
+) -> Select[CustomFieldValue, CustomField]:
     """Built once per kind of reader, with bind parameters (`ids`, `user_id`)."""
     statement = (
         select(CustomFieldValue, CustomField)
@@ -150,7 +152,7 @@ async def field_values(
     values: dict[str, Any] = {"ids": list(document_ids)}
     if principal is not None:
         values["user_id"] = principal.user_id
-    return (await session.execute(statement, values)).all()  # type: ignore[return-value]
+    return (await session.execute(statement, values)).all()
 
 
 async def replace_visible_values(

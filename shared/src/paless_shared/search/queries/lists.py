@@ -131,7 +131,7 @@ def _conditions(shape: _Shape) -> list[ColumnElement[bool]]:
 
 
 @cache
-def _statement(shape: _Shape) -> Select[Any]:
+def _statement(shape: _Shape) -> Select[*tuple[Any, ...]]:
     sort_key = _SORT_KEYS[shape.sort]
     descending = shape.sort.value.startswith("-")
     statement = select(*SUMMARY_COLUMNS, sort_key.label("sort_key")).where(*_conditions(shape))
@@ -166,7 +166,7 @@ async def list_rows(
     *,
     limit: int,
     after: tuple[Any, uuid.UUID] | None,
-) -> Sequence[Row[Any]]:
+) -> Sequence[Row[*tuple[Any, ...]]]:
     """Up to `limit` rows (SUMMARY_COLUMNS and sort_key) of the documents the principal
     may see that pass every filter, after the cursor position `after`, for filters
     that are `listable`."""
