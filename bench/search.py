@@ -324,9 +324,11 @@ async def server_facts(url: str) -> dict[str, Any]:
         await connection.close()
 
 
-def start_web(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+def start_web(
+    env: dict[str, str], port: int, executable: Path | None = None
+) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [str(Path(sys.executable).parent / "paless-web")],
+        [str(executable or Path(sys.executable).parent / "paless-web")],
         env={**env, "PALESS_WEB_PORT": str(port), "PALESS_LOG_LEVEL": "WARNING"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -351,13 +353,13 @@ def cpu_seconds(pid: int) -> float:
 
 
 async def measure(base_url: str, password: str, requests: int, tag: uuid.UUID, rare: str,
-                  deep_pages: int, web_pid: int) -> dict[str, Any]:  # fmt: skip
+                  deep_pages: int, web_pid: int, only: list[str]) -> dict[str, Any]:  # fmt: skip
     async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
-        token = (
-            await client.post(
-                "/api/v1/auth/token", data={"username": "bench", "password": password}
-            )
-        ).json()["access_token"]
+        login = await client.post(
+            "/api/v1/auth/token", data={"username": "bench", "password": password}
+        )
+        assert login.status_code == 200, login.text
+        token = login.json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
         # A cursor deep into the list: walk there once (not timed).
         cursor = None
@@ -379,6 +381,8 @@ async def measure(base_url: str, password: str, requests: int, tag: uuid.UUID, r
         }
         results: dict[str, Any] = {}
         for name, params in cases.items():
+            if only and name not in only:
+                continue
             for _ in range(max(5, requests // 10)):  # warm-up
                 response = await client.get("/api/v1/documents", params=params, headers=headers)
                 assert response.status_code == 200, response.text
@@ -453,6 +457,27 @@ async def explain(database_url: str, owner: uuid.UUID, tag: uuid.UUID, rare: str
     return plans
 
 
+def run_web(env: dict[str, str], executable: Path | None, password: str, requests: int,
+            tag: uuid.UUID, rare: str, deep: int, only: list[str]) -> dict[str, Any]:  # fmt: skip
+    """Start a web process, measure every case against it, stop it."""
+    port = free_port()
+    web = start_web(env, port, executable)
+    try:
+        base_url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120  # a loaded machine starts it slowly
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(base_url + "/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        return asyncio.run(measure(base_url, password, requests, tag, rare, deep, web.pid, only))
+    finally:
+        web.terminate()
+        web.wait(30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -464,12 +489,27 @@ def main() -> None:
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument(
+        "--redis-db",
+        type=int,
+        default=13,
+        help="Redis database of the web (its login throttle): another than a concurrent run's",
+    )
+    parser.add_argument("--cases", nargs="+", default=[], help="measure only these cases")
+    parser.add_argument(
+        "--baseline-web",
+        type=Path,
+        help="another checkout's paless-web, measured before this one at each size on the "
+        "same database (its figures under baseline_cases)",
+    )
+    parser.add_argument(
         "--copy-above",
         type=int,
         default=100_000,
         help="documents past this many are copies of the first ones, made in Postgres",
     )
-    parser.add_argument("--database", default="paless_bench_search", help="database name")
+    parser.add_argument(
+        "--database", default="paless_bench_search", help="database to (re)create and seed"
+    )
     parser.add_argument(
         "--reuse",
         action="store_true",
@@ -499,7 +539,6 @@ def main() -> None:
         "rare_word": rare,
         "scales": {},
     }
-    web = None
     try:
         plain = asyncio.run(
             create_database(postgres.url, args.database, drop_existing=not args.reuse)
@@ -509,7 +548,7 @@ def main() -> None:
         env.update(
             {
                 "PALESS_DATABASE_URL": database_url,
-                "PALESS_REDIS_URL": redis.url.rsplit("/", 1)[0] + "/13",
+                "PALESS_REDIS_URL": redis.url.rsplit("/", 1)[0] + f"/{args.redis_db}",
                 "PALESS_S3_ENDPOINT_URL": s3.url,
                 "PALESS_S3_BUCKET": "bench",
                 "PALESS_S3_ACCESS_KEY_ID": "bench",
@@ -549,22 +588,12 @@ def main() -> None:
                 asyncio.run(count_words(database_url))
             seed_seconds = time.perf_counter() - started
             seeded = max(seeded, size)
-            port = free_port()
-            web = start_web(env, port)
-            base_url = f"http://127.0.0.1:{port}"
-            for _ in range(200):
-                try:
-                    if httpx.get(base_url + "/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
             deep = min(200, size // 50 // 2)
-            results = asyncio.run(
-                measure(base_url, password, args.requests, tags[0], rare, deep, web.pid)
-            )
-            web.terminate()
-            web.wait(30)
-            web = None
+            baseline = None
+            if args.baseline_web:
+                baseline = run_web(env, args.baseline_web, password, args.requests, tags[0],
+                                   rare, deep, args.cases)  # fmt: skip
+            results = run_web(env, None, password, args.requests, tags[0], rare, deep, args.cases)
             plans = asyncio.run(explain(database_url, owner, tags[0], rare))
             report["scales"][str(size)] = {
                 "seed_seconds": round(seed_seconds, 1),
@@ -572,19 +601,19 @@ def main() -> None:
                 "deep_cursor_pages": deep,
                 "load_average_1m_after": round(os.getloadavg()[0], 2),
                 "cases": results,
+                **({"baseline_cases": baseline} if baseline else {}),
                 "explain_analyze": plans,
             }
             write_report(report, args.output)
             print(f"\n{size} documents (seeded in {seed_seconds:.0f} s)")
-            print(f"{'case':<20}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'web cpu ms':>11}")
-            for name, figures in results.items():
-                print(
-                    f"{name:<20}{figures['p50_ms']:>9}{figures['p95_ms']:>9}"
-                    f"{figures['p99_ms']:>9}{figures['web_cpu_ms_per_request']:>11}"
-                )
+            print(f"{'case':<30}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'web cpu ms':>11}")
+            for label, measured in (("baseline: ", baseline), ("", results)):
+                for name, figures in (measured or {}).items():
+                    print(
+                        f"{label + name:<30}{figures['p50_ms']:>9}{figures['p95_ms']:>9}"
+                        f"{figures['p99_ms']:>9}{figures['web_cpu_ms_per_request']:>11}"
+                    )
     finally:
-        if web is not None:
-            web.terminate()
         s3.stop()
         redis.stop()
         postgres.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,38 +25,58 @@ from paless_web.schemas.documents import SearchHit as SearchHitOut
 async def present(
     session: AsyncSession,
     principal: Principal,
-    documents: Sequence[tables.Document],
+    documents: Sequence[Any],
     *,
     hits: Mapping[uuid.UUID, SearchHit] | None = None,
 ) -> list[DocumentSummary]:
-    """Documents as list items, with their tags and field values (one query each for
-    the whole page)."""
+    """Documents (entities, or rows with the same names) as list items, with their tags
+    and field values (one query each for the whole page)."""
     found = await extras(session, principal, [document.id for document in documents])
-    items = []
-    for document in documents:
-        extra = found.get(document.id) or Extras()
-        hit = (hits or {}).get(document.id)
-        items.append(
-            DocumentSummary.model_validate(document).model_copy(
-                update={
-                    "tags": extra.tags,
-                    "correspondent": extra.correspondent,
-                    "document_type": extra.document_type,
-                    "duplicate_of": extra.duplicate_of,
-                    "custom_fields": [
-                        CustomFieldValue.model_validate(value) for value in extra.custom_fields
-                    ],
-                    "search": (
-                        SearchHitOut(
-                            score=hit.score, snippet=hit.snippet, pages=hit.pages, ranked=hit.ranked
-                        )
-                        if hit
-                        else None
-                    ),
-                }
+    hits = hits or {}
+    return [
+        summary(document, found.get(document.id) or _NONE, hits.get(document.id))
+        for document in documents
+    ]
+
+
+_NONE = Extras()
+
+
+def summary(document: Any, extra: Extras, hit: SearchHit | None) -> DocumentSummary:
+    """A list item from a document (entity or row) and what it carries besides.
+
+    Built without validation: every value comes from the database with the type its
+    field declares, so validating again (50 times a page) would only cost time; the
+    JSON is the validated model's (tests/web/test_presenters.py compares them)."""
+    return DocumentSummary.model_construct(
+        id=document.id,
+        title=document.title,
+        original_filename=document.original_filename,
+        mime_type=document.mime_type,
+        size_bytes=document.size_bytes,
+        sha256=document.sha256,
+        page_count=document.page_count,
+        status=document.status,
+        failure_reason=document.failure_reason,
+        duplicate_of=extra.duplicate_of,
+        has_thumbnail=document.thumbnail_key is not None,
+        created_at=document.created_at,
+        added_at=document.added_at,
+        modified_at=document.modified_at,
+        deleted_at=document.deleted_at,
+        correspondent=extra.correspondent,
+        document_type=extra.document_type,
+        archive_serial_number=document.archive_serial_number,
+        tags=extra.tags,
+        custom_fields=[CustomFieldValue.model_construct(**value) for value in extra.custom_fields],
+        search=(
+            SearchHitOut.model_construct(
+                score=float(hit.score), snippet=hit.snippet, pages=hit.pages, ranked=hit.ranked
             )
-        )
-    return items
+            if hit
+            else None
+        ),
+    )
 
 
 async def present_one(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import delete, exists, func, select, tuple_, update
+from sqlalchemy import Select, bindparam, delete, exists, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -97,21 +98,27 @@ async def keep_unfinished_tasks(session: AsyncSession, user_id: uuid.UUID, kind:
 # --- tokens ---------------------------------------------------------------------------
 
 
+@cache
+def _active_token_statement() -> Select[User, uuid.UUID, datetime | None]:
+    """Built once, with bind parameters: every authenticated request runs it."""
+    return (
+        select(User, ApiToken.id, ApiToken.last_used_at)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash == bindparam("token_hash"),
+            User.is_active.is_(True),
+            (ApiToken.expires_at.is_(None)) | (ApiToken.expires_at > bindparam("now")),
+        )
+    )
+
+
 async def active_token(
     session: AsyncSession, token_hash: str, now: datetime
 ) -> tuple[User, uuid.UUID, datetime | None] | None:
     """The active user owning an unexpired token with this hash, the token's id and
     when it was last used."""
-    statement = (
-        select(User, ApiToken.id, ApiToken.last_used_at)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(
-            ApiToken.token_hash == token_hash,
-            User.is_active.is_(True),
-            (ApiToken.expires_at.is_(None)) | (ApiToken.expires_at > now),
-        )
-    )
-    row = (await session.execute(statement)).one_or_none()
+    values = {"token_hash": token_hash, "now": now}
+    row = (await session.execute(_active_token_statement(), values)).one_or_none()
     return (row[0], row[1], row[2]) if row else None
 
 

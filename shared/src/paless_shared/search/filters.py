@@ -98,7 +98,8 @@ class Found:
     """A page of search results: the documents, and per document its score and
     snippet when the search ranks or highlights."""
 
-    documents: Sequence[Document]
+    # Entities; or rows of a list item's columns when asked for summaries.
+    documents: Sequence[Document | Any]
     hits: dict[uuid.UUID, SearchHit] = field(default_factory=dict)
     next_cursor: str | None = None
     # For a search with no hits: the query with its words replaced by similar ones

@@ -19,7 +19,7 @@ from paless_shared.platform.settings import SearchSettings
 from paless_shared.search import terms
 from paless_shared.search.filters import DocumentFilter, Found, SearchHit, decode_cursor
 from paless_shared.search.queries import find as queries
-from paless_shared.search.queries import index, names, statistics, suggest
+from paless_shared.search.queries import index, lists, names, statistics, suggest
 from paless_shared.search.queries.rank import Relevance
 from paless_shared.tables import Correspondent, CustomField, DocumentType, Tag
 
@@ -44,14 +44,26 @@ async def find_documents(
     *,
     limit: int,
     cursor: str | None = None,
+    summaries: bool = False,
 ) -> Found:
-    """One page of the documents the principal may see that pass every filter."""
+    """One page of the documents the principal may see that pass every filter.
+
+    `summaries`: a list without `q` (and without `title_like` or custom field
+    conditions) may answer rows of the columns a list item shows
+    (`lists.SUMMARY_COLUMNS`, by the entity's attribute names) instead of entities:
+    its statement is built once per shape and no entity is loaded."""
     settings = settings_of(session)
     sort = filters.effective_sort
     after = decode_cursor(cursor, sort) if cursor else None
     prepared = await _prepare(session, principal, filters)
     if prepared is None:
         return Found(documents=[])
+    if summaries and lists.listable(prepared.filters):
+        rows = await lists.list_rows(
+            session, principal, prepared.filters, limit=limit + 1, after=after
+        )
+        listed = split_page(rows, limit, lambda row: (sort.value, row.sort_key, row.id))
+        return Found(documents=listed.items, next_cursor=listed.next_cursor)
     relevance = _relevance(prepared, settings.search_rank_window) if filters.q else None
     rows, ranked = await queries.find_rows(
         session,

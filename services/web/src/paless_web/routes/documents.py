@@ -172,7 +172,7 @@ async def list_documents(
     """Your documents, filtered and searched. Every filter combines with every other
     and with `q`. Follow `next_cursor` for the next page (with the same filters)."""
     found = await search.find_documents(
-        uow.session, principal, filters, limit=page.limit, cursor=page.cursor
+        uow.session, principal, filters, limit=page.limit, cursor=page.cursor, summaries=True
     )
     items = await present(uow.session, principal, found.documents, hits=found.hits)
     answer = DocumentPage(

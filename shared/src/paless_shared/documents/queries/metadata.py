@@ -5,13 +5,27 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Row, any_, delete, func, literal, or_, select, true
+from sqlalchemy import (
+    ARRAY,
+    Row,
+    Select,
+    Uuid,
+    any_,
+    bindparam,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from paless_shared.access.conditions import can_view
+from paless_shared.access.conditions import can_view, can_view_as
 from paless_shared.platform.database import id_array
 from paless_shared.platform.principal import Principal
 from paless_shared.tables import CustomField, CustomFieldValue, Note, Tag, document_tags
@@ -110,20 +124,35 @@ async def visible_field_names(
     return set(result.scalars())
 
 
+@cache
+def _field_values_statement(
+    *, visible_to: bool, is_admin: bool
+) -> Select[CustomFieldValue, CustomField]:
+    """Built once per kind of reader, with bind parameters (`ids`, `user_id`)."""
+    statement = (
+        select(CustomFieldValue, CustomField)
+        .join(CustomField, CustomField.id == CustomFieldValue.field_id)
+        .where(CustomFieldValue.document_id == any_(bindparam("ids", type_=ARRAY(Uuid()))))
+        .order_by(CustomField.name)
+    )
+    if visible_to:
+        user = bindparam("user_id", type_=Uuid)
+        statement = statement.where(can_view_as(CustomField, user, is_admin=is_admin))
+    return statement
+
+
 async def field_values(
     session: AsyncSession, document_ids: Sequence[uuid.UUID], principal: Principal | None
 ) -> Sequence[Row[CustomFieldValue, CustomField]]:
     """(value row, field) of these documents, by field name; only fields the principal
     may see, or all of them without one."""
-    statement = (
-        select(CustomFieldValue, CustomField)
-        .join(CustomField, CustomField.id == CustomFieldValue.field_id)
-        .where(CustomFieldValue.document_id == any_(id_array(document_ids)))
-        .order_by(CustomField.name)
+    statement = _field_values_statement(
+        visible_to=principal is not None, is_admin=principal is not None and principal.is_admin
     )
+    values: dict[str, Any] = {"ids": list(document_ids)}
     if principal is not None:
-        statement = statement.where(can_view(CustomField, principal))
-    return (await session.execute(statement)).all()
+        values["user_id"] = principal.user_id
+    return (await session.execute(statement, values)).all()
 
 
 async def replace_visible_values(

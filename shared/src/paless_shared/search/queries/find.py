@@ -50,6 +50,7 @@ from paless_shared.search.queries.index import (
     regconfig,
     tsquery,
 )
+from paless_shared.search.queries.lists import tagged_visibly_as
 from paless_shared.search.queries.names import text_condition
 from paless_shared.search.terms import NamedObjects
 from paless_shared.tables import (
@@ -59,8 +60,6 @@ from paless_shared.tables import (
     Document,
     DocumentPage,
     DocumentVersion,
-    Tag,
-    document_tags,
 )
 
 # Characters of text that snippets are cut from.
@@ -92,12 +91,7 @@ def _tagged_any(tag_ids: Sequence[uuid.UUID]) -> ColumnElement[bool]:
 
 def _tagged_visibly(principal: Principal) -> ColumnElement[bool]:
     """Carries a tag the principal may see (tags they may not see do not count)."""
-    condition = document_tags.c.document_id == Document.id
-    if not principal.is_admin:
-        condition = and_(
-            condition, document_tags.c.tag_id.in_(select(Tag.id).where(can_view(Tag, principal)))
-        )
-    return exists().where(condition)
+    return tagged_visibly_as(principal.user_id, is_admin=principal.is_admin)
 
 
 def _field_column(data_type: CustomFieldType) -> Any:

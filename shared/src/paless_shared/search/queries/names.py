@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, REGCONFIG, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from paless_shared.access.conditions import can_view, can_view_as
+from paless_shared.access.conditions import can_view_as
 from paless_shared.platform.principal import Principal
 from paless_shared.search.queries.index import EXACT, Languages, matches, stemming, tsquery
 from paless_shared.search.terms import NamedObjects, disjuncts, positive, rest_texts
@@ -124,15 +124,25 @@ def _carrying(objects: NamedObjects) -> Any:
     return union(*parts) if len(parts) > 1 else parts[0]
 
 
+@cache
+def _visible_ids_statement(model: Any, *, is_admin: bool) -> Any:
+    """Built once per kind of object and reader, with the ids and the user as bind
+    parameters (a tag-filtered list runs it on every page)."""
+    user = bindparam("user_id", type_=UUID(as_uuid=True))
+    ids = bindparam("ids", type_=ARRAY(UUID(as_uuid=True)))
+    return select(model.id).where(
+        model.id == any_(ids), can_view_as(model, user, is_admin=is_admin)
+    )
+
+
 async def visible_ids(
     session: AsyncSession, principal: Principal, model: Any, ids: set[uuid.UUID]
 ) -> set[uuid.UUID]:
     """Which of these tags, correspondents or document types the principal may see."""
     if not ids:
         return set()
-    result = await session.execute(
-        select(model.id).where(model.id.in_(ids), can_view(model, principal))
-    )
+    statement = _visible_ids_statement(model, is_admin=principal.is_admin)
+    result = await session.execute(statement, {"ids": list(ids), "user_id": principal.user_id})
     return set(result.scalars())
 
 
