@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.documents.queries import documents as queries
+from paless_shared.documents.queries import processing as processing_queries
 from paless_shared.documents.service import set_tags
 from paless_shared.matching.service import Matches
 from paless_shared.search.service import refresh_search
@@ -56,9 +57,9 @@ async def start_processing(
     None means there is nothing to do: the document is gone or already final (a
     re-run of a finished job), or it has used up its attempts and is now failed.
     """
-    row = await queries.begin_processing(session, document_id, max_attempts=max_attempts)
+    row = await processing_queries.begin_processing(session, document_id, max_attempts=max_attempts)
     if row is None:
-        await queries.fail_exhausted(session, document_id, max_attempts)
+        await processing_queries.fail_exhausted(session, document_id, max_attempts)
         return None
     owner_id, version_id, original_key = row
     if version_id is None or original_key is None:
@@ -94,7 +95,7 @@ async def mark_ready(
     if extracted.language is not None:
         values["language"] = extracted.language
     found = matches or NO_MATCHES
-    stored = await queries.store_processed(
+    stored = await processing_queries.store_processed(
         session,
         document_id,
         values,
