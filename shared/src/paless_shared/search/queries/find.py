@@ -50,7 +50,7 @@ from paless_shared.search.queries.index import (
     regconfig,
     tsquery,
 )
-from paless_shared.search.queries.lists import tagged_visibly_as
+from paless_shared.search.queries.lists import SORT_KEYS, tagged_visibly_as
 from paless_shared.search.queries.names import text_condition
 from paless_shared.search.terms import NamedObjects
 from paless_shared.tables import (
@@ -274,14 +274,7 @@ async def find_rows(
         descending = True
     else:
         score = None
-        sort_key = {
-            Sort.added: Document.added_at,
-            Sort.added_desc: Document.added_at,
-            Sort.created: Document.created_at,
-            Sort.created_desc: Document.created_at,
-            Sort.title_asc: Document.title,
-            Sort.title_desc: Document.title,
-        }[sort]
+        sort_key = SORT_KEYS[sort]
         descending = sort.value.startswith("-")
     statement = ranking.listing(sort_key, score is not None).where(*conditions)
     statement = ranking.ordered(statement, sort_key, after, descending)

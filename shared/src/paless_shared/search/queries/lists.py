@@ -48,7 +48,8 @@ SUMMARY_COLUMNS = (
     Document.archive_serial_number,
 )
 
-_SORT_KEYS: dict[Sort, Any] = {
+# The column each sort orders by (lists and searches alike).
+SORT_KEYS: dict[Sort, Any] = {
     Sort.added: Document.added_at,
     Sort.added_desc: Document.added_at,
     Sort.created: Document.created_at,
@@ -132,7 +133,7 @@ def _conditions(shape: _Shape) -> list[ColumnElement[bool]]:
 
 @cache
 def _statement(shape: _Shape) -> Select[*tuple[Any, ...]]:
-    sort_key = _SORT_KEYS[shape.sort]
+    sort_key = SORT_KEYS[shape.sort]
     descending = shape.sort.value.startswith("-")
     statement = select(*SUMMARY_COLUMNS, sort_key.label("sort_key")).where(*_conditions(shape))
     if shape.after:
@@ -155,7 +156,7 @@ def listable(filters: DocumentFilter) -> bool:
         not filters.q
         and not filters.title_like
         and not filters.custom_fields
-        and filters.effective_sort in _SORT_KEYS
+        and filters.effective_sort in SORT_KEYS
     )
 
 
