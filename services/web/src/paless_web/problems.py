@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from paless_shared.platform.errors import (
     DEPENDENCY_ERRORS,
     DomainError,
+    concurrent_transaction,
     refused_value,
     unavailable_dependency,
 )
@@ -131,6 +132,21 @@ async def _dependency_error(request: Request, exc: Exception) -> Response:
             slug="invalid-input",
             title="Invalid input",
         )
+    if concurrent_transaction(exc):
+        # Postgres broke a deadlock (or a serialization conflict) by rolling this
+        # request's transaction back: nothing changed, and the same request succeeds.
+        log.warning(
+            "web.request.concurrent_transaction",
+            extra={"path": request.url.path, "error": str(exc)},
+        )
+        response = problem_response(
+            503,
+            "the change met another one made at the same time and was not made; send it again",
+            slug="concurrent-change",
+            title="Concurrent change",
+        )
+        response.headers["Retry-After"] = "1"
+        return response
     dependency = unavailable_dependency(exc)
     if dependency is None:
         return await _unexpected_error(request, exc)

@@ -18,7 +18,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from paless_shared.maintenance import service as maintenance
 from paless_shared.maintenance.reconcile import requeue_stale
 from paless_shared.platform.database import unit_of_work
-from paless_shared.platform.errors import unavailable_dependency
+from paless_shared.platform.errors import concurrent_transaction, unavailable_dependency
 from paless_shared.platform.jobs import JobBuffer
 from paless_shared.search import service as search
 from paless_shared.tables import TaskStatus
@@ -31,10 +31,11 @@ log = logging.getLogger(__name__)
 def is_transient(exc: BaseException) -> bool:
     """Errors that say nothing about the document: the next attempt may succeed.
 
-    Database errors count only when they are about the connection; a value Postgres
-    refuses (DataError, IntegrityError) will be refused again.
+    Database errors count only when they are about the connection or a concurrent
+    transaction (a deadlock Postgres broke); a value Postgres refuses (DataError,
+    IntegrityError) will be refused again.
     """
-    if unavailable_dependency(exc) is not None:
+    if unavailable_dependency(exc) is not None or concurrent_transaction(exc):
         return True
     return isinstance(exc, OSError | BrokenProcessPool)
 

@@ -48,6 +48,17 @@ class Started:
     original_key: str  # the version's original
 
 
+async def lock_for_processing(session: AsyncSession, document_id: uuid.UUID) -> bool:
+    """Take the document's row lock first, in a transaction that will change its
+    versions or runs as well; False if the document is gone.
+
+    Requests lock a document before its versions and runs (an edit locks the row, and
+    writing it again checks the current version's foreign key), so a job that locked
+    a run or version first and then the document could wait for such a request while
+    it waits for the job: a deadlock, which Postgres ends by failing one of them."""
+    return await processing_queries.lock(session, document_id)
+
+
 async def start_processing(
     session: AsyncSession, document_id: uuid.UUID, *, max_attempts: int
 ) -> Started | None:

@@ -109,6 +109,22 @@ def refused_value(exc: BaseException) -> bool:
     return isinstance(getattr(original, "__cause__", None), ValueError)
 
 
+# Postgres ended a transaction because of another one running at the same time
+# (deadlock detected, serialization failure): nothing was written, and the same work
+# run again succeeds.
+_CONCURRENCY_STATES = frozenset({"40P01", "40001"})
+
+
+def concurrent_transaction(exc: BaseException) -> bool:
+    """Whether Postgres rolled the transaction back because of a concurrent one: the
+    work is to be tried again, it says nothing about the input."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    original = exc.orig
+    state = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+    return str(state) in _CONCURRENCY_STATES
+
+
 def unavailable_dependency(exc: BaseException) -> str | None:
     """Which dependency an error says is unreachable ("storage", "database", "queue"),
     or None when the error is about something else."""

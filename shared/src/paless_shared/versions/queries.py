@@ -26,7 +26,7 @@ _OPEN_RUNS_OF_DOCUMENT = (
     select(ProcessingRun)
     .join(DocumentVersion, DocumentVersion.id == ProcessingRun.version_id)
     .where(DocumentVersion.document_id == bindparam("document_id"), ProcessingRun.status.in_(OPEN))
-    .with_for_update(of=ProcessingRun)
+    .with_for_update(of=ProcessingRun, key_share=True)
 )
 _PAGES: Table = DocumentPage.__table__  # type: ignore[assignment]
 _ADD_PAGES = insert(_PAGES).on_conflict_do_nothing()
@@ -46,7 +46,7 @@ async def add(session: AsyncSession, row: DocumentVersion | ProcessingRun) -> No
 async def get_version(
     session: AsyncSession, version_id: uuid.UUID, *, for_update: bool = False
 ) -> DocumentVersion | None:
-    statement = _GET_VERSION.with_for_update() if for_update else _GET_VERSION
+    statement = _GET_VERSION.with_for_update(key_share=True) if for_update else _GET_VERSION
     return (await session.execute(statement, {"version_id": version_id})).scalar_one_or_none()
 
 
@@ -89,7 +89,7 @@ async def get_run(
 ) -> ProcessingRun | None:
     statement = select(ProcessingRun).where(ProcessingRun.id == run_id)
     if for_update:
-        statement = statement.with_for_update()
+        statement = statement.with_for_update(key_share=True)
     return (await session.execute(statement)).scalar_one_or_none()
 
 
@@ -100,7 +100,7 @@ async def open_run(session: AsyncSession, version_id: uuid.UUID) -> ProcessingRu
         .where(ProcessingRun.version_id == version_id, ProcessingRun.status.in_(OPEN))
         .order_by(ProcessingRun.created_at.desc(), ProcessingRun.id)
         .limit(1)
-        .with_for_update()
+        .with_for_update(key_share=True)
     )
     return (await session.execute(statement)).scalar_one_or_none()
 
@@ -166,7 +166,7 @@ def _switch_statement(columns: tuple[str, ...]) -> Any:
             _VERSIONS.c.id, _VERSIONS.c.archive_key, _VERSIONS.c.thumbnail_key, _VERSIONS.c.run_id
         )
         .where(_VERSIONS.c.id == bindparam("version_id"))
-        .with_for_update()
+        .with_for_update(key_share=True)
         .subquery("old")
     )
     values = {

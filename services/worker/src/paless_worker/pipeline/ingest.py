@@ -19,7 +19,12 @@ from typing import Any
 
 from arq import Retry
 
-from paless_shared.documents.processing import ExtractedDocument, mark_ready, start_processing
+from paless_shared.documents.processing import (
+    ExtractedDocument,
+    lock_for_processing,
+    mark_ready,
+    start_processing,
+)
 from paless_shared.matching import service as matching
 from paless_shared.platform.database import unit_of_work
 from paless_shared.platform.jobs import (
@@ -90,6 +95,7 @@ async def ingest(ctx: dict[str, Any], document_id: str) -> Outcome:
 async def _ingest(ctx: dict[str, Any], context: WorkerContext, doc_id: uuid.UUID) -> Outcome:
     async with unit_of_work(context.sessionmaker) as session:
         await begin_task(session)
+        await lock_for_processing(session, doc_id)  # before its runs (see there)
         open_runs = await versions.open_runs(session, doc_id)
         running = versions.fan_out_among(open_runs)
         if running is not None:
@@ -227,6 +233,7 @@ class _Job:
                 self.context.matching_executor, matching.evaluate, self.rules, extracted.content
             )
         async with unit_of_work(self.context.sessionmaker) as session:
+            await lock_for_processing(session, self.document_id)  # before its run
             replaced = await versions.finish_run(
                 session,
                 self.run_id,

@@ -20,7 +20,7 @@ from typing import Any
 
 from arq import Retry
 
-from paless_shared.documents.processing import ExtractedDocument, mark_ready
+from paless_shared.documents.processing import ExtractedDocument, lock_for_processing, mark_ready
 from paless_shared.documents.service import find_document
 from paless_shared.matching import service as matching
 from paless_shared.platform.database import unit_of_work
@@ -231,6 +231,7 @@ async def _complete(
     result = {"document": "ready", "pages": len(pages), "pages_done": len(pages)}
     result["pages_total"] = len(pages)
     async with unit_of_work(context.sessionmaker) as session:
+        await lock_for_processing(session, document_id)  # before its run
         found = await versions.get_run(session, run, for_update=True)
         if found is None or found.status != RunStatus.ocr:
             return Outcome(result={"archive": "unchanged"})

@@ -65,7 +65,7 @@ async def get(
     """Any document, whoever owns it (for jobs, which act for the owner)."""
     statement = select(Document).where(Document.id == document_id)
     if for_update:
-        statement = statement.with_for_update()
+        statement = statement.with_for_update(key_share=True)
     return (await session.execute(statement)).scalar_one_or_none()
 
 
@@ -85,7 +85,8 @@ async def get_visible(
         Document.deleted_at.is_not(None) if trashed else Document.deleted_at.is_(None),
     )
     if for_update:
-        statement = statement.with_for_update(of=Document)
+        # A document in the trash may be about to be deleted (purged): FOR UPDATE.
+        statement = statement.with_for_update(of=Document, key_share=not trashed)
     return (await session.execute(statement)).one_or_none()
 
 
@@ -208,7 +209,7 @@ async def lock_visible(
             can_view(Document, principal),
         )
         .order_by(Document.id)
-        .with_for_update(of=Document)
+        .with_for_update(of=Document, key_share=True)
     )
     return (await session.execute(statement)).all()
 

@@ -121,3 +121,16 @@ async def fail_exhausted(session: AsyncSession, document_id: uuid.UUID, max_atte
         .execution_options(synchronize_session=False)
     )
     await session.execute(statement)
+
+
+_LOCK = (
+    select(_DOCUMENTS.c.id)
+    .where(_DOCUMENTS.c.id == bindparam("document_id"))
+    .with_for_update(key_share=True)
+)
+
+
+async def lock(session: AsyncSession, document_id: uuid.UUID) -> bool:
+    """Lock the document's row (FOR NO KEY UPDATE); False if there is none."""
+    found = (await session.execute(_LOCK, {"document_id": document_id})).first()
+    return found is not None
