@@ -19,6 +19,7 @@ from paless_shared.platform.settings import SearchSettings
 from paless_shared.search import terms
 from paless_shared.search.filters import DocumentFilter, Found, SearchHit, decode_cursor
 from paless_shared.search.queries import find as queries
+from paless_shared.search.queries import hits as shown
 from paless_shared.search.queries import index, lists, names, statistics, suggest
 from paless_shared.search.queries.rank import Relevance
 from paless_shared.tables import Correspondent, CustomField, DocumentType, Tag
@@ -84,7 +85,7 @@ async def find_documents(
         hits = {row[0].id: SearchHit(score=float(row.sort_key)) for row in page.items if row.ranked}
     if (filters.q or filters.title_like) and documents:
         # Snippets, and scores of rows not ordered by score, for the page's rows only.
-        for document_id, snippet, rank in await queries.page_hits(
+        for document_id, snippet, rank in await shown.page_hits(
             session,
             [document.id for document in documents],
             filters,
@@ -94,7 +95,7 @@ async def find_documents(
             hit = hits.setdefault(document_id, SearchHit(score=rank, ranked=not ranked))
             hit.snippet = snippet
     if filters.q and documents:
-        found_pages = await queries.hit_pages(
+        found_pages = await shown.hit_pages(
             session, [document.id for document in documents], filters.q, prepared.languages
         )
         for document_id, numbers in found_pages.items():

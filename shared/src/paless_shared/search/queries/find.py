@@ -1,26 +1,19 @@
-"""Statements that find documents: filters, full-text conditions, ranking and
-snippets. Queries use web-search syntax (`websearch_to_tsquery`): "exact phrase",
--excluded, or.
+"""Statements that find documents: filters, full-text conditions and ranking (what
+each result shows is in `hits`). Queries use web-search syntax
+(`websearch_to_tsquery`): "exact phrase", -excluded, or.
 """
 
 from __future__ import annotations
 
-import html
-import re
 import uuid
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Float,
-    Text,
-    Uuid,
     and_,
     any_,
-    bindparam,
-    case,
     cast,
     exists,
     func,
@@ -28,7 +21,6 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.access.conditions import can_view
@@ -44,11 +36,6 @@ from paless_shared.search.filters import (
 from paless_shared.search.queries import rank as ranking
 from paless_shared.search.queries.index import (
     Languages,
-    bound_numbers,
-    number_parameters,
-    numbers_of,
-    regconfig,
-    tsquery,
 )
 from paless_shared.search.queries.lists import SORT_KEYS, tagged_visibly_as
 from paless_shared.search.queries.names import text_condition
@@ -58,19 +45,7 @@ from paless_shared.tables import (
     CustomFieldType,
     CustomFieldValue,
     Document,
-    DocumentPage,
-    DocumentVersion,
 )
-
-# Characters of text that snippets are cut from.
-SNIPPET_SOURCE_CHARS = 20_000
-SNIPPET_WINDOW = 1_200
-_QUERY_TERMS = re.compile(r'"([^"]*)"|(\S+)')
-# Markers ts_headline puts around hits, replaced by <mark> after HTML-escaping the text.
-# Removed from the text and title first (`_unmarked`), so a document cannot plant its own.
-_START, _STOP = "\x02", "\x03"
-# One fragment: ts_headline's multi-fragment mode costs several times more per document.
-_HEADLINE_OPTIONS = f"StartSel={_START}, StopSel={_STOP}, MaxWords=35, MinWords=15"
 
 
 def _tag_array(tag_ids: Sequence[uuid.UUID]) -> Any:
@@ -280,126 +255,6 @@ async def find_rows(
     statement = ranking.ordered(statement, sort_key, after, descending)
     rows = (await session.execute(statement.limit(limit))).all()
     return rows, score is not None
-
-
-@lru_cache(maxsize=64)
-def _snippets_statement(language: Languages, numbers: int, by_term: bool) -> Any:
-    """The snippets of a page's rows for `q`, built once per shape with `q`, the first
-    term and the ids as bind parameters (building the headline calls was about a tenth
-    of the web's time in `find_documents`)."""
-    config = regconfig(language.default)
-    query = tsquery(bindparam("q", type_=Text), language, bound_numbers(numbers))
-    source = _snippet_source(bindparam("term", type_=Text) if by_term else None)
-    return select(
-        Document.id,
-        func.ts_headline(config, _unmarked(source), query, _HEADLINE_OPTIONS),
-        func.ts_headline(config, _unmarked(Document.title), query, _HEADLINE_OPTIONS),
-    ).where(Document.id == any_(bindparam("ids", type_=ARRAY(Uuid))))
-
-
-async def page_hits(
-    session: AsyncSession,
-    ids: list[uuid.UUID],
-    filters: DocumentFilter,
-    language: Languages,
-    *,
-    relevance: ranking.Relevance | None,
-) -> list[tuple[uuid.UUID, str | None, float]]:
-    """For each document: a highlighted excerpt of its text around the hits (HTML: the
-    text escaped, hits in <mark>; of the title when the text has none) when searching
-    with `q`, and its score (the same as relevance ordering uses; 0 without
-    `relevance`)."""
-    if filters.q:
-        term = _first_term(filters.q)
-        statement = _snippets_statement(language, len(numbers_of(filters.q)), term is not None)
-        parameters: dict[str, Any] = {"q": filters.q, "ids": ids, **number_parameters(filters.q)}
-        if term is not None:
-            parameters["term"] = term
-        if relevance:
-            statement = statement.add_columns(cast(ranking.score_of(relevance), Float))
-        result = await session.execute(statement, parameters)
-    else:
-        result = await session.execute(
-            select(
-                Document.id,
-                literal(None),
-                literal(None),
-                cast(func.word_similarity(filters.title_like, Document.title), Float),
-            ).where(Document.id.in_(ids))
-        )
-    hits = []
-    for row in result:
-        document_id, from_text, from_title = row[:3]
-        rank = row[3] if len(row) > 3 else 0.0
-        chosen = from_text if from_text and _START in from_text else from_title
-        hits.append((document_id, _mark(chosen) if chosen else None, float(rank)))
-    return hits
-
-
-@lru_cache(maxsize=64)
-def _pages_statement(language: Languages, numbers: int) -> Any:
-    """The pages of a page's rows that match `q`, built once per shape."""
-    # The page's words as written (accents folded) and their stems, as a document's
-    # vector holds them, against the same query as the search.
-    vector: Any = func.to_tsvector(regconfig("simple"), DocumentPage.text)
-    if language.default != "simple":
-        vector = vector.op("||")(func.to_tsvector(regconfig(language.default), DocumentPage.text))
-    query = tsquery(bindparam("q", type_=Text), language, bound_numbers(numbers))
-    return (
-        select(Document.id, DocumentPage.number)
-        .join(DocumentVersion, DocumentVersion.id == Document.current_version_id)
-        .join(DocumentPage, DocumentPage.run_id == DocumentVersion.run_id)
-        .where(Document.id == any_(bindparam("ids", type_=ARRAY(Uuid))), vector.op("@@")(query))
-        .order_by(Document.id, DocumentPage.number)
-    )
-
-
-async def hit_pages(
-    session: AsyncSession, ids: list[uuid.UUID], q: str, language: Languages
-) -> dict[uuid.UUID, list[int]]:
-    """For each document, the numbers of the pages (of its current version, as its
-    last completed run read them) whose text matches `q`."""
-    statement = _pages_statement(language, len(numbers_of(q)))
-    parameters = {"q": q, "ids": ids, **number_parameters(q)}
-    pages: dict[uuid.UUID, list[int]] = {}
-    for document_id, number in await session.execute(statement, parameters):
-        pages.setdefault(document_id, []).append(number)
-    return pages
-
-
-def _first_term(q: str) -> str | None:
-    """The first word the query looks for (not an excluded one, not `or`)."""
-    for quoted, word in _QUERY_TERMS.findall(q):
-        term = (quoted or word).split()[0] if (quoted or word).split() else ""
-        if term and not word.startswith("-") and term.lower() != "or":
-            return term.strip('"').lower()
-    return None
-
-
-def _snippet_source(term: Any) -> Any:
-    """The stretch of text ts_headline works on: SNIPPET_WINDOW characters around the
-    first place `term` (the query's first word, `_first_term`) appears within the first
-    SNIPPET_SOURCE_CHARS (ts_headline parses all it is given: a window keeps snippets
-    cheap on long documents), else the beginning of the text (e.g. when only a stemmed
-    form of the word occurs; ts_headline still marks what it finds there)."""
-    text = func.coalesce(Document.content, "")
-    if term is None:
-        return func.left(text, SNIPPET_WINDOW)
-    position = func.strpos(func.lower(func.left(text, SNIPPET_SOURCE_CHARS)), term)
-    start = func.greatest(position - SNIPPET_WINDOW // 4, 1)
-    return case(
-        (position > 0, func.substr(text, start, SNIPPET_WINDOW)),
-        else_=func.left(text, SNIPPET_WINDOW),
-    )
-
-
-def _unmarked(text: Any) -> Any:
-    """The text without the characters ts_headline marks hits with."""
-    return func.translate(text, _START + _STOP, "")
-
-
-def _mark(headline: str) -> str:
-    return html.escape(headline).replace(_START, "<mark>").replace(_STOP, "</mark>")
 
 
 async def count_rows(

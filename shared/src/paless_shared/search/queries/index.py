@@ -72,9 +72,20 @@ def stemming(language: str) -> str:
     return EXACT if language == "simple" else f"paless_{language}"
 
 
+def config(language: str) -> Any:
+    """The configuration that stems words of `language`, as a value of type regconfig.
+
+    A bind parameter of that type (not a text one cast to it) is a constant of the
+    plan (statements of a search are planned with their values, `find_rows`), so that
+    a tsquery made from it and `q` is computed once when the statement is planned; a
+    cast from text is a function call, and every function of it is then computed again
+    for each row (the tsquery in a filter, each snippet's)."""
+    return literal(stemming(language), REGCONFIG)
+
+
 def regconfig(language: str) -> Any:
     """The exact-form configuration for snippets (stems are matched by `tsquery`)."""
-    return cast(literal(stemming(language)), REGCONFIG)
+    return config(language)
 
 
 def numbers_of(q: str) -> list[str]:
@@ -108,7 +119,7 @@ def _form(q: Any, language: str, numbers: Sequence[tuple[Any, Any]] | None = Non
     """`q` (web-search syntax) in one configuration; a number standing alone also
     matches it with a sign (the number part of a code). `numbers`: the rewrites when
     `q` is not a string (`bound_numbers`)."""
-    query = func.websearch_to_tsquery(cast(literal(stemming(language)), REGCONFIG), q)
+    query = func.websearch_to_tsquery(config(language), q)
     if isinstance(q, str):
         numbers = [
             (

@@ -30,12 +30,12 @@ from sqlalchemy import (
     union,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, REGCONFIG, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.access.conditions import can_view_as
 from paless_shared.platform.principal import Principal
-from paless_shared.search.queries.index import EXACT, Languages, matches, stemming, tsquery
+from paless_shared.search.queries.index import Languages, config, matches, tsquery
 from paless_shared.search.terms import NamedObjects, disjuncts, positive, rest_texts
 from paless_shared.tables import Correspondent, Document, DocumentType, Tag, document_tags
 
@@ -61,8 +61,8 @@ def _named_statement(*, is_admin: bool, language: str) -> Any:
         .select_from(wanted)
         .join(
             model,
-            func.to_tsvector(cast(literal(EXACT), REGCONFIG), model.name)
-            .op("||")(func.to_tsvector(cast(literal(stemming(language)), REGCONFIG), model.name))
+            func.to_tsvector(config("simple"), model.name)
+            .op("||")(func.to_tsvector(config(language), model.name))
             .bool_op("@@")(tsquery(wanted.c.term, language)),
         )
         .where(can_view_as(model, bindparam("user_id"), is_admin=is_admin))

@@ -65,7 +65,7 @@ _FIELD_BONUS: Any = literal_column("CAST('{0, 0.5, 0.25, 1.0}' AS real[])")
 
 # OFFSET 0, as written (not a parameter): Postgres keeps such a subquery apart
 # rather than merging it into the outer query, so what it computes is computed once.
-_FENCE: Any = literal_column("0")
+FENCE: Any = literal_column("0")
 
 
 def _float(value: float) -> Any:
@@ -139,7 +139,7 @@ def _scored_shape(
     vector = (
         select(Document.search_vector.op("||")(cast("", TSVECTOR)).label("vector"))
         .correlate(Document)
-        .offset(_FENCE)
+        .offset(FENCE)
         .lateral("ranked_vector")
     )
     queries = [
@@ -160,7 +160,7 @@ def _scored_shape(
                 for n, query in enumerate(queries)
             ),
         )
-        .offset(_FENCE)
+        .offset(FENCE)
         .lateral("ranked_counts")
     )
     if by_length:
