@@ -206,6 +206,11 @@ class SearchSettings(_Settings):
     # every candidate's index entry, so an unbounded window grows with the archive);
     # older matches follow, newest first, unranked.
     search_rank_window: Annotated[int, Field(ge=50, le=100_000)] = 1000
+    # Postgres memory (work_mem, MB) a search may use for one sort or bitmap: enough
+    # to keep the bitmap of a word found in every document exact (one entry per heap
+    # page; 32 MB covers about 1,000,000 documents). A bitmap over it turns lossy and
+    # the search reads far more. Only while the search's transaction runs.
+    search_work_mem_mb: Annotated[int, Field(ge=4, le=4096)] = 64
 
 
 class AuthSettings(_Settings):

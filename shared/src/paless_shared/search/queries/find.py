@@ -203,6 +203,25 @@ def filter_conditions(
     return conditions
 
 
+# For the rest of the transaction (set_config's `true`: SET LOCAL), in one statement:
+# - plan each statement with its values: asyncpg prepares every statement, and after
+#   five runs Postgres may switch a prepared statement to a generic plan that ignores
+#   them; for a search (how common is this word?) that plan can be many times slower;
+# - `work_mem` for the bitmap of a word's matches: a word in most documents has one
+#   entry per heap page, and a bitmap over the budget turns lossy, which makes Postgres
+#   test the word again on every row of those pages, reading each one's vector (a tag
+#   filter with a common word at 1,000,000 documents: 1.5 s instead of 0.15 s).
+_SEARCH_PLAN = text(
+    "SELECT set_config('plan_cache_mode', 'force_custom_plan', true),"
+    " set_config('work_mem', :work_mem, true)"
+)
+
+
+async def plan_for_search(session: AsyncSession, work_mem_mb: int) -> None:
+    """How Postgres plans and runs the rest of this search's transaction (above)."""
+    await session.execute(_SEARCH_PLAN, {"work_mem": f"{work_mem_mb}MB"})
+
+
 async def find_rows(
     session: AsyncSession,
     principal: Principal,
@@ -210,6 +229,7 @@ async def find_rows(
     fields: dict[uuid.UUID, CustomField],
     *,
     language: Languages,
+    work_mem_mb: int,
     limit: int,
     after: tuple[Any, uuid.UUID] | None,
     relevance: ranking.Relevance | None,
@@ -233,11 +253,7 @@ async def find_rows(
         rest_has_lexemes=rest_has_lexemes,
     )
     if filters.q or filters.title_like:
-        # asyncpg prepares every statement, and after five runs Postgres may switch a
-        # prepared statement to a generic plan that ignores the values; for a search
-        # (how common is this word?) that plan can be many times slower. Plan this
-        # transaction's statements with their values.
-        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+        await plan_for_search(session, work_mem_mb)
     if sort is Sort.relevance and filters.q and relevance is not None:
         return await ranking.relevance_rows(session, conditions, relevance, limit, after), True
 
@@ -264,12 +280,15 @@ async def count_rows(
     fields: dict[uuid.UUID, CustomField],
     *,
     language: Languages,
+    work_mem_mb: int,
     cap: int,
     named: Mapping[str, NamedObjects],
     rest_has_lexemes: Sequence[bool],
 ) -> int:
     """How many documents the principal may see pass every filter, counted up to `cap`
     (a count stays cheap however many match)."""
+    if filters.q or filters.title_like:
+        await plan_for_search(session, work_mem_mb)
     conditions = filter_conditions(
         principal,
         filters,
