@@ -63,11 +63,12 @@ dev: $(UV) tesseract
 # The suite runs in TEST_PROCESSES pytest-xdist processes (default: one per CPU, 3 to 4:
 # on 2 CPUs a third overlaps the real-process tests' waits, 746 s -> 680 s),
 # each with its own database, Redis database and SeaweedFS; a module's tests stay in one
-# process (--dist loadscope), so module-wide fixtures start once. TEST_PROCESSES=0 runs
+# process (--dist loadscope), so module-wide fixtures start once, handed out longest first
+# (tests/module_seconds.json; tests/conftest.py orders them). TEST_PROCESSES=0 runs
 # it in this process. pytest's exit code is make's: 5 (no tests collected) fails the
 # target like any failure.
 TEST_PROCESSES ?= $(shell python3 -c 'import os; print(min(4, max(3, os.cpu_count() or 1)))')
-XDIST = $(if $(filter 0,$(TEST_PROCESSES)),,-n $(TEST_PROCESSES) --dist loadscope)
+XDIST = $(if $(filter 0,$(TEST_PROCESSES)),,-n $(TEST_PROCESSES) --dist loadscope --no-loadscope-reorder)
 
 test: $(UV) tesseract
 	$(UV) sync --all-packages
