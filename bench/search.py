@@ -434,6 +434,7 @@ async def explain(database_url: str, owner: uuid.UUID, tag: uuid.UUID, rare: str
     }
     try:
         sessions = create_sessionmaker(engine, info=session_info(SearchSettings()))
+        work_mem = SearchSettings().search_work_mem_mb
         for name, filters in cases.items():
             async with sessions() as session:
                 captured.clear()
@@ -449,7 +450,17 @@ async def explain(database_url: str, owner: uuid.UUID, tag: uuid.UUID, rare: str
                     driver = raw.driver_connection
                     assert driver is not None
                     sql = statement
-                    rows = await driver.fetch("EXPLAIN (ANALYZE, BUFFERS) " + sql, *parameters)
+                    explain = "EXPLAIN (ANALYZE, BUFFERS) " + sql
+                    if filters.q:
+                        # As the search's own transaction runs it (`plan_for_search`).
+                        async with driver.transaction():
+                            await driver.execute(
+                                "SELECT set_config('plan_cache_mode', 'force_custom_plan',"
+                                f" true), set_config('work_mem', '{work_mem}MB', true)"
+                            )
+                            rows = await driver.fetch(explain, *parameters)
+                    else:
+                        rows = await driver.fetch(explain, *parameters)
                 plans[name] = "\n".join(row[0] for row in rows)
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", capture)
