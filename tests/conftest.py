@@ -342,3 +342,23 @@ async def upload(
         files={"file": (filename, content, "application/pdf")},
         data=fields,
     )
+
+
+async def waiting_for_a_lock(
+    db: async_sessionmaker[AsyncSession], request: asyncio.Task[Any]
+) -> None:
+    """Until a transaction of this database waits for a lock (the request's), while the
+    request is still running; at most 30 s."""
+    for _ in range(300):
+        assert not request.done(), request.result()
+        async with db() as session:
+            waiting = await session.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            )
+        if waiting:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("no transaction came to wait for a lock in 30 s")

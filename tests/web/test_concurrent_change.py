@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
-from tests.conftest import Account, upload
+from tests.conftest import Account, upload, waiting_for_a_lock
 from tests.pdfs import text_pdf
 from tests.web.support import assert_problem
 
@@ -43,7 +43,7 @@ async def test_a_change_postgres_ends_for_a_deadlock_is_a_503_to_send_again(
                 f"/api/v1/documents/{document_id}", json={"tags": [tag]}, headers=account.headers
             )
         )
-        await asyncio.sleep(0.5)  # the change is waiting for the version's row
+        await waiting_for_a_lock(db, change)  # the change, for the version's row
         await other.execute(
             text("UPDATE documents SET title = 'Board minutes' WHERE id = :id"),
             {"id": document_id},

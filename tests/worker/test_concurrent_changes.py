@@ -29,7 +29,7 @@ from paless_shared.platform.errors import concurrent_transaction
 from paless_shared.tables import DocumentStatus
 from paless_shared.versions import service as versions
 from paless_worker.tasks import is_transient
-from tests.conftest import Account
+from tests.conftest import Account, waiting_for_a_lock
 from tests.pdfs import text_pdf
 from tests.worker.support import DocumentRows
 
@@ -98,9 +98,14 @@ async def test_tags_set_while_ingest_closes_are_kept_with_what_ingest_stored(
                 f"/api/v1/documents/{document_id}", json={"tags": [tag]}, headers=account.headers
             )
         )
-        await asyncio.sleep(1.5)  # more than Postgres's deadlock_timeout (1 s)
-        # With the document locked first the change waits for the worker's commit.
-        assert change.done() is not lock_first
+        if lock_first:
+            # The change waits for the worker's commit (for the document's row).
+            await waiting_for_a_lock(db, change)
+        else:
+            # Nothing of the worker's holds the change up: it is made at once. (Locking
+            # the version FOR UPDATE, as before, made it wait for the version's row,
+            # and the worker's next statement then waited for it: a deadlock.)
+            await asyncio.wait_for(asyncio.shield(change), 30)
         assert await mark_ready(session, document_id, extracted("Quarterly report\ffigures", 2))
         await session.commit()
     response = await asyncio.wait_for(change, 30)
