@@ -69,12 +69,18 @@ async def test_plural_and_singular_match_each_other(
     assert (await found_ids(client, account, q="invoices"))[0] == plural
 
 
-async def test_codes_and_names_still_match_exactly(
-    client: httpx.AsyncClient, account: Account, stored: StoredDocuments, db: Any
-) -> None:
+async def _two_codes(stored: StoredDocuments, account: Account, db: Any) -> tuple[str, str]:
+    """Two English contracts whose customer codes differ in one digit: KD-4711, KD-4712."""
     coded = await stored.add(account, "Contract", "customer number KD-4711 Meyers")
     near = await stored.add(account, "Contract", "customer number KD-4712 Meyer")
     await _in_english(db, coded, near)
+    return coded, near
+
+
+async def test_codes_and_names_still_match_exactly(
+    client: httpx.AsyncClient, account: Account, stored: StoredDocuments, db: Any
+) -> None:
+    coded, near = await _two_codes(stored, account, db)
 
     assert await found_ids(client, account, q="KD-4711") == [coded]
     assert await found_ids(client, account, q="kd-4712") == [near]
@@ -89,9 +95,7 @@ async def test_a_number_alone_is_marked_and_scored_in_the_code_it_is_part_of(
 ) -> None:
     # The number's signed form is matched by the snippet and the ranking too (their
     # statements take `q` and the number as bind parameters).
-    coded = await stored.add(account, "Contract", "customer number KD-4711 Meyers")
-    near = await stored.add(account, "Contract", "customer number KD-4712 Meyer")
-    await _in_english(db, coded, near)
+    _coded, near = await _two_codes(stored, account, db)
 
     page = await search(client, account, q="4712")
     assert [item["id"] for item in page["items"]] == [near]

@@ -13,7 +13,17 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, BindParameter, DateTime, MetaData, Uuid, bindparam, func, text
+from sqlalchemy import (
+    ARRAY,
+    BindParameter,
+    DateTime,
+    MetaData,
+    Table,
+    Uuid,
+    bindparam,
+    func,
+    text,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -53,6 +63,18 @@ def id_array(ids: Iterable[uuid.UUID]) -> BindParameter[Any]:
     documents the caller chose (a bulk edit takes 10,000) bind arrays instead."""
     values: Any = list(ids)
     return bindparam("ids", values, type_=ARRAY(Uuid()), unique=True)
+
+
+def new_values(table: Table, columns: Iterable[str]) -> dict[str, BindParameter[Any]]:
+    """For an UPDATE built once and run many times: each column's new value as the bind
+    parameter `new_<column>`, typed as the column (values from `new_parameters`)."""
+    return {column: bindparam(f"new_{column}", type_=table.c[column].type) for column in columns}
+
+
+def new_parameters(values: Mapping[str, Any], **others: Any) -> dict[str, Any]:
+    """The parameters of `new_values`' statement: `values` by column name, and the
+    statement's other parameters."""
+    return {**{f"new_{column}": value for column, value in values.items()}, **others}
 
 
 def create_engine(settings: DatabaseSettings) -> AsyncEngine:

@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paless_shared.access.conditions import can_view
+from paless_shared.platform.database import new_parameters, new_values
 from paless_shared.platform.principal import Principal
 from paless_shared.tables import Document, Task, TaskStatus
 
@@ -51,9 +52,7 @@ def _update_statement(columns: tuple[str, ...], *, count_attempt: bool) -> Updat
     with `attempts + 1` if asked, returning its id. Built once per set of columns, on
     the table: a job's task updates skip the ORM's bulk-update machinery and the
     statement's construction and cache key (a worker runs two per job)."""
-    values: dict[str, Any] = {
-        column: bindparam(f"new_{column}", type_=_TASKS.c[column].type) for column in columns
-    }
+    values: dict[str, Any] = new_values(_TASKS, columns)
     if count_attempt:
         values["attempts"] = _TASKS.c.attempts + 1
     return (
@@ -75,8 +74,7 @@ async def update_values(
     by column name), and `attempts + 1` with `count_attempt`; its id, None if gone.
     A Task object the session holds is left as it was."""
     statement = _update_statement(tuple(values), count_attempt=count_attempt)
-    parameters = {f"new_{column}": value for column, value in values.items()}
-    parameters["task_id"] = task_id
+    parameters = new_parameters(values, task_id=task_id)
     found: uuid.UUID | None = (await session.execute(statement, parameters)).scalar_one_or_none()
     return found
 

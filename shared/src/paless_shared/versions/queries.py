@@ -12,6 +12,7 @@ from sqlalchemy import Row, Table, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from paless_shared.platform.database import new_parameters, new_values
 from paless_shared.tables import DocumentPage, DocumentVersion, ProcessingRun, RunStatus
 
 OPEN = (RunStatus.pending, RunStatus.ocr)
@@ -169,9 +170,7 @@ def _switch_statement(columns: tuple[str, ...]) -> Any:
         .with_for_update(key_share=True)
         .subquery("old")
     )
-    values = {
-        column: bindparam(f"new_{column}", type_=_VERSIONS.c[column].type) for column in columns
-    }
+    values = new_values(_VERSIONS, columns)
     return (
         update(_VERSIONS)
         .where(_VERSIONS.c.id == old.c.id)
@@ -187,8 +186,7 @@ async def switch_renditions(
     one statement; returns (document_id, archive_key, thumbnail_key, run_id) as they
     were before, None if the version is gone. The old values come from a locked read
     in the same statement."""
-    parameters = {f"new_{column}": value for column, value in values.items()}
-    parameters["version_id"] = version_id
+    parameters = new_parameters(values, version_id=version_id)
     statement = _switch_statement(tuple(values))
     row: Row[Any] | None = (await session.execute(statement, parameters)).one_or_none()
     return row

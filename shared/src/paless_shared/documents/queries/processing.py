@@ -11,34 +11,26 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Table, and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from paless_shared.platform.database import new_parameters, new_values
 from paless_shared.tables import Document, DocumentStatus, DocumentVersion
 
 _DOCUMENTS: Table = Document.__table__  # type: ignore[assignment]
 
 
 @cache
-def _store_statement(columns: tuple[str, ...], *, correspondent: bool, document_type: bool) -> Any:
+def _store_statement(columns: tuple[str, ...], where_empty: tuple[str, ...]) -> Any:
     """UPDATE of these columns of one document (parameters `document_id` and
-    `new_<column>`), and of its correspondent and type where it has none (parameters
-    `new_correspondent_id`, `new_document_type_id`), returning its id. Built once per
-    shape, on the table: no ORM bulk-update pass, no construction or cache key per
-    document ingested."""
-    table = _DOCUMENTS
-    values: dict[str, Any] = {
-        column: bindparam(f"new_{column}", type_=table.c[column].type) for column in columns
-    }
-    for column, wanted in (
-        ("correspondent_id", correspondent),
-        ("document_type_id", document_type),
-    ):
-        if wanted:
-            given = bindparam(f"new_{column}", type_=table.c[column].type)
-            values[column] = func.coalesce(table.c[column], given)
+    `new_<column>`), and of the `where_empty` ones only where it has no value yet (its
+    correspondent, its type), returning its id. Built once per shape, on the table: no
+    ORM bulk-update pass, no construction or cache key per document ingested."""
+    values: dict[str, Any] = new_values(_DOCUMENTS, columns)
+    for column, given in new_values(_DOCUMENTS, where_empty).items():
+        values[column] = func.coalesce(_DOCUMENTS.c[column], given)
     return (
-        update(table)
-        .where(table.c.id == bindparam("document_id"))
+        update(_DOCUMENTS)
+        .where(_DOCUMENTS.c.id == bindparam("document_id"))
         .values(values)
-        .returning(table.c.id)
+        .returning(_DOCUMENTS.c.id)
     )
 
 
@@ -56,30 +48,23 @@ async def store_processed(
 
     The worker's statements here change rows without loading them, and leave alone
     any Document object the session holds (the worker's sessions hold none)."""
-    statement = _store_statement(
-        tuple(values),
-        correspondent=correspondent_id is not None,
-        document_type=document_type_id is not None,
-    )
-    parameters = {f"new_{column}": value for column, value in values.items()}
-    parameters["document_id"] = document_id
-    if correspondent_id is not None:
-        parameters["new_correspondent_id"] = correspondent_id
-    if document_type_id is not None:
-        parameters["new_document_type_id"] = document_type_id
+    matched = {"correspondent_id": correspondent_id, "document_type_id": document_type_id}
+    where_empty = {column: value for column, value in matched.items() if value is not None}
+    statement = _store_statement(tuple(values), tuple(where_empty))
+    parameters = new_parameters({**values, **where_empty}, document_id=document_id)
     return (await session.execute(statement, parameters)).scalar_one_or_none() is not None
 
 
 def _not_final() -> ColumnElement[bool]:
-    return and_(Document.status != DocumentStatus.ready, Document.status != DocumentStatus.failed)
+    status = _DOCUMENTS.c.status
+    return and_(status != DocumentStatus.ready, status != DocumentStatus.failed)
 
 
 _BEGIN_PROCESSING = (
     update(_DOCUMENTS)
     .where(
         _DOCUMENTS.c.id == bindparam("document_id"),
-        _DOCUMENTS.c.status != DocumentStatus.ready,
-        _DOCUMENTS.c.status != DocumentStatus.failed,
+        _not_final(),
         _DOCUMENTS.c.ingest_attempts < bindparam("max_attempts"),
     )
     .values(status=DocumentStatus.processing, ingest_attempts=_DOCUMENTS.c.ingest_attempts + 1)

@@ -4,6 +4,7 @@ relevance order past the rank window."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -80,16 +81,13 @@ def _occurrences(vector: Any, query: Any) -> Any:
     return func.greatest(inverse - _float(1 / _PI2_6), _float(0.0), type_=Float) + bonus
 
 
-def _bm25(relevance: Relevance, length: Any, counts: list[Any]) -> Any:
-    """Per term, its rarity times its count saturated and normalised by length."""
-    if relevance.average_length > 0:
-        ratio = cast(length, Float) / _float(relevance.average_length)
-    else:
-        ratio = _float(1.0)
-    norm = _float(K1) * (_float(1 - B) + _float(B) * ratio)
+def _bm25(length_ratio: Any, weights: Sequence[Any], counts: Sequence[Any]) -> Any:
+    """Per term, its weight (rarity times K1 + 1) times its count, saturated and
+    normalised by the document's length over the average (`length_ratio`), summed."""
+    norm = _float(K1) * (_float(1 - B) + _float(B) * length_ratio)
     total: Any = _float(0.0)
-    for (_term, weight), count in zip(relevance.terms, counts, strict=True):
-        total = total + _float(weight * (K1 + 1)) * count / (count + norm)
+    for weight, count in zip(weights, counts, strict=True):
+        total = total + weight * count / (count + norm)
     return total
 
 
@@ -110,7 +108,12 @@ def score_of(relevance: Relevance) -> Any:
     (For a few rows: it reads the vector once per use; `relevance_rows` reads it once.)"""
     vector = Document.search_vector
     counts = [_occurrences(vector, query) for query in _queries(relevance)]
-    return _bm25(relevance, func.length(vector), counts)
+    if relevance.average_length > 0:
+        ratio = cast(func.length(vector), Float) / _float(relevance.average_length)
+    else:
+        ratio = _float(1.0)
+    weights = [_float(weight * (K1 + 1)) for _term, weight in relevance.terms]
+    return _bm25(ratio, weights, counts)
 
 
 def _scored(relevance: Relevance) -> tuple[Any, Any, dict[str, Any]]:
@@ -167,12 +170,9 @@ def _scored_shape(
         ratio = cast(counts.c.length, Float) / bindparam("average_length", type_=Float)
     else:
         ratio = _float(1.0)
-    norm = _float(K1) * (_float(1 - B) + _float(B) * ratio)
-    total: Any = _float(0.0)
-    for n in range(len(numbers)):
-        count = counts.c[f"count_{n}"]
-        total = total + bindparam(f"weight_{n}", type_=Float) * count / (count + norm)
-    return counts, total
+    weights = [bindparam(f"weight_{n}", type_=Float) for n in range(len(numbers))]
+    columns = [counts.c[f"count_{n}"] for n in range(len(numbers))]
+    return counts, _bm25(ratio, weights, columns)
 
 
 def listing(sort_key: Any, ranked: bool) -> Select[Any]:
