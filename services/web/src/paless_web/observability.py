@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from prometheus_client import Counter, Gauge, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -13,6 +14,7 @@ from paless_shared.platform.observability import clean_request_id, request_id_va
 log = logging.getLogger("paless_web")
 
 REQUEST_ID_HEADER = "x-request-id"
+_REQUEST_ID_NAME = REQUEST_ID_HEADER.encode()
 
 REQUESTS = Counter(
     "paless_http_requests_total", "HTTP requests answered.", ["method", "route", "status"]
@@ -48,13 +50,20 @@ class RequestContextMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        # The metrics' children by label values, looked up once each (prometheus'
+        # `labels()` takes a lock and builds its key on every call).
+        self._counters: dict[tuple[str, str, str], Any] = {}
+        self._durations: dict[tuple[str, str], Any] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers") or [])
-        incoming = headers.get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
+        incoming = ""
+        for name, value in scope.get("headers") or ():
+            if name == _REQUEST_ID_NAME:
+                incoming = value.decode("latin-1")
+                break
         request_id = clean_request_id(incoming)
         token = request_id_var.set(request_id)
         started = time.perf_counter()
@@ -64,10 +73,9 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message.setdefault("headers", [])
                 message["headers"] = [
-                    *message["headers"],
-                    (REQUEST_ID_HEADER.encode(), request_id.encode()),
+                    *message.get("headers", ()),
+                    (_REQUEST_ID_NAME, request_id.encode()),
                 ]
             await send(message)
 
@@ -77,8 +85,7 @@ class RequestContextMiddleware:
             template = _route_template(scope)
             method = scope.get("method", "")
             elapsed = time.perf_counter() - started
-            REQUESTS.labels(method, template, str(status)).inc()
-            REQUEST_DURATION.labels(method, template).observe(elapsed)
+            self._count(method, template, status, elapsed)
             log.info(
                 "web.request",
                 extra={
@@ -89,3 +96,14 @@ class RequestContextMiddleware:
                 },
             )
             request_id_var.reset(token)
+
+    def _count(self, method: str, template: str, status: int, elapsed: float) -> None:
+        key = (method, template, str(status))
+        counter = self._counters.get(key)
+        if counter is None:
+            counter = self._counters[key] = REQUESTS.labels(*key)
+        counter.inc()
+        duration = self._durations.get(key[:2])
+        if duration is None:
+            duration = self._durations[key[:2]] = REQUEST_DURATION.labels(method, template)
+        duration.observe(elapsed)

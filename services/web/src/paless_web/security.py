@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from fastapi import FastAPI
-from starlette.datastructures import MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -60,6 +59,22 @@ class SecurityHeadersMiddleware:
     def __init__(self, app: ASGIApp, *, page_csp: Mapping[str, str]) -> None:
         self.app = app
         self.page_csp = page_csp
+        # The headers to add, encoded once per kind of answer (CSP, API or not, HTTPS
+        # or not): there are a handful of kinds and an answer is one of them.
+        self._added: dict[tuple[str, bool, bool], tuple[tuple[bytes, bytes], ...]] = {}
+
+    def _headers(self, csp: str, api: bool, https: bool) -> tuple[tuple[bytes, bytes], ...]:
+        kind = (csp, api, https)
+        added = self._added.get(kind)
+        if added is None:
+            headers = {**COMMON_HEADERS, "content-security-policy": csp}
+            if api:
+                headers["cache-control"] = "no-store"
+            if https:
+                headers["strict-transport-security"] = HSTS
+            added = tuple((name.encode(), value.encode()) for name, value in headers.items())
+            self._added[kind] = added
+        return added
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -67,20 +82,15 @@ class SecurityHeadersMiddleware:
             return
         path = route_path(scope)
         csp = self.page_csp.get(path, API_CSP)
-        api = path.startswith("/api/")
-        https = scope.get("scheme") == "https"
+        added = self._headers(csp, path.startswith("/api/"), scope.get("scheme") == "https")
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers", []))
-                headers = MutableHeaders(scope=message)
-                for name, value in COMMON_HEADERS.items():
-                    headers.setdefault(name, value)
-                headers.setdefault("content-security-policy", csp)
-                if api:
-                    headers.setdefault("cache-control", "no-store")
-                if https:
-                    headers.setdefault("strict-transport-security", HSTS)
+                headers = list(message.get("headers", ()))
+                # Header names in ASGI messages are lower case; the answer's own win.
+                present = {name.lower() for name, _value in headers}
+                headers.extend(header for header in added if header[0] not in present)
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -113,7 +123,12 @@ class RequestLimitsMiddleware:
         if (scope.get("method", ""), route_path(scope)) in STREAMED_BODY_ROUTES:
             await self.app(scope, receive, send)
             return
-        declared = dict(headers).get(b"content-length")
+        fields = dict(headers)
+        declared = fields.get(b"content-length")
+        if declared is None and b"transfer-encoding" not in fields:
+            # HTTP/1.1: a request with neither header has no body (RFC 9112 §6.3).
+            await self.app(scope, receive, send)
+            return
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
             await self._too_large(scope, receive, send)
             return

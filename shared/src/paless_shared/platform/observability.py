@@ -105,6 +105,13 @@ class TextFormatter(logging.Formatter):
 
 
 def configure_logging(level: str, log_format: str) -> None:
+    # Neither formatter writes where a call was made from, or its thread or process:
+    # logging need not look them up for every record (the logging HOWTO's
+    # "Optimization" section; the caller lookup was most of a request line's cost).
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     root = logging.getLogger()
