@@ -376,6 +376,8 @@ async def measure(base_url: str, password: str, requests: int, tag: uuid.UUID, r
             "q_common_word": {"q": COMMON_WORD},
             "q_rare_word": {"q": rare},
             "q_and_filter": {"q": COMMON_WORD, "tags_all": str(tag)},
+            # The other end: a word in few documents, and the tag on few of those.
+            "q_rare_and_filter": {"q": rare, "tags_all": str(tag)},
             # A word of the text and a correspondent's name, matched at query time.
             "q_word_and_name": {"q": f"{COMMON_WORD} {NAMED_CORRESPONDENT}"},
         }
@@ -430,6 +432,7 @@ async def explain(database_url: str, owner: uuid.UUID, tag: uuid.UUID, rare: str
         "q_common_word": DocumentFilter(q=COMMON_WORD),
         "q_rare_word": DocumentFilter(q=rare),
         "q_and_filter": DocumentFilter(q=COMMON_WORD, tags_all=[tag]),
+        "q_rare_and_filter": DocumentFilter(q=rare, tags_all=[tag]),
         "q_word_and_name": DocumentFilter(q=f"{COMMON_WORD} {NAMED_CORRESPONDENT}"),
     }
     try:

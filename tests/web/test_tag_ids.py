@@ -54,6 +54,16 @@ async def arrays_and_rows(db: Any, owner: Account) -> tuple[Tags, Tags]:
 async def assert_in_step(db: Any, owner: Account) -> Tags:
     arrays, rows = await arrays_and_rows(db, owner)
     assert arrays == rows
+    # Each row also carries its document's added_at (the tag's documents by date).
+    async with db() as session:
+        dates = (
+            await session.execute(
+                select(document_tags.c.added_at, Document.added_at)
+                .join(Document, Document.id == document_tags.c.document_id)
+                .where(Document.owner_id == owner.id)
+            )
+        ).all()
+    assert all(row_date == document_date for row_date, document_date in dates)
     return rows
 
 

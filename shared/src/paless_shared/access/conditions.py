@@ -11,7 +11,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, inspect, or_, select, true
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Uuid,
+    and_,
+    any_,
+    cast,
+    exists,
+    func,
+    inspect,
+    or_,
+    select,
+    true,
+)
 
 from paless_shared.platform.principal import Principal
 from paless_shared.tables import (
@@ -63,6 +76,20 @@ def can_view_as(model: Any, user_id: Any, *, is_admin: bool) -> ColumnElement[bo
         model.owner_id == user_id,
         model.id.in_(_granted(model, user_id, [Permission.view, Permission.change])),
     )
+
+
+def can_view_one_by_one(model: Any, principal: Principal) -> ColumnElement[bool]:
+    """`can_view` for a statement that fetches rows one at a time (a nested loop over
+    another table's index): the ids granted to the principal as one array computed
+    once for the statement (an InitPlan) rather than a hashed subquery, whose building
+    the planner counts again for every row fetched (and so prefers reading the whole
+    table). A row the principal owns is never tested against the array; one it does
+    not own, against each of its grants."""
+    if principal.is_admin:
+        return true()
+    granted = _granted(model, principal.user_id, [Permission.view, Permission.change]).subquery()
+    ids = select(func.array_agg(granted.c.object_id)).scalar_subquery()
+    return or_(model.owner_id == principal.user_id, model.id == any_(cast(ids, ARRAY(Uuid()))))
 
 
 def can_change(model: Any, principal: Principal) -> ColumnElement[bool]:

@@ -197,11 +197,23 @@ def _relevance(prepared: _Prepared, rank_window: int) -> Relevance:
         most += min(known) if known else counts.documents
     if counts.documents and rank_window < most <= rank_window * FULL_RANK_FACTOR:
         window = rank_window * FULL_RANK_FACTOR
+    # The share of documents its likeliest alternative matches, its terms taken as
+    # independent (a term that makes no lexeme asks nothing; before the first count,
+    # nothing is known: 0).
+    density = 0.0
+    for group in groups if counts.documents else ():
+        share = 1.0
+        for term in terms.wanted([group]):
+            held = counts.per_term.get(term)
+            if held is not None:
+                share *= held / counts.documents
+        density = max(density, share)
     return Relevance(
         terms=tuple(weighted),
         average_length=counts.average_length,
         languages=prepared.languages,
         window=window,
+        density=min(density, 1.0),
     )
 
 

@@ -13,8 +13,10 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    DateTime,
     Double,
     Enum,
+    FetchedValue,
     ForeignKey,
     Index,
     Numeric,
@@ -62,7 +64,11 @@ document_tags = Table(
         primary_key=True,
     ),
     Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    # The document's added_at, copied by a trigger on insert (migration 0013): a tag's
+    # documents newest first from an index, for a search with a tag filter.
+    Column("added_at", DateTime(timezone=True), nullable=False, server_default=FetchedValue()),
     Index("ix_document_tags_tag", "tag_id", "document_id"),
+    Index("ix_document_tags_tag_added", "tag_id", "added_at", "document_id"),
 )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import (
@@ -23,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from paless_shared.access.conditions import can_view
+from paless_shared.access.conditions import can_view, can_view_one_by_one
 from paless_shared.platform.errors import InvalidInput
 from paless_shared.platform.principal import Principal
 from paless_shared.search.filters import (
@@ -157,20 +158,17 @@ def filter_conditions(
     language: Languages,
     named: Mapping[str, NamedObjects],
     rest_has_lexemes: Sequence[bool],
+    one_by_one: bool = False,
 ) -> list[ColumnElement[bool]]:
     """The WHERE conditions of a document list: visible, not trashed, and every filter.
     `named` and `rest_has_lexemes`: what `text_condition` needs when words of `q` name
-    objects."""
+    objects. `one_by_one`: for documents fetched one at a time from another table's
+    index, newest first (`rank._newest`)."""
+    visible = can_view_one_by_one if one_by_one else can_view
     conditions: list[ColumnElement[bool]] = [
-        can_view(Document, principal),
+        visible(Document, principal),
         Document.deleted_at.is_(None),
     ]
-    if filters.q:
-        # With a tag filter, the word from its GIN index ANDed with the tags' (`matches`).
-        by_tags = bool(filters.tags_all or filters.tags_any)
-        conditions.append(
-            text_condition(filters.q, named, rest_has_lexemes, language, opaque=by_tags)
-        )
     if filters.title_like:
         # word_similarity(title_like, title) >= pg_trgm.word_similarity_threshold (0.6),
         # answered from the trigram index.
@@ -200,6 +198,15 @@ def filter_conditions(
         conditions.append(Document.status.in_(filters.status))
     for condition in filters.custom_fields:
         conditions.append(_field_condition(fields[condition.field_id], condition))
+    if filters.q:
+        # Last: of conditions Postgres costs alike it tests those written first first,
+        # and testing the text reads the row's vector (TOAST, a few KB). With a tag
+        # filter on the row, the word from its GIN index ANDed with the tags' (`matches`);
+        # walking the documents one by one, the planner must see how common it is.
+        by_tags = bool(filters.tags_all or filters.tags_any) and not one_by_one
+        conditions.append(
+            text_condition(filters.q, named, rest_has_lexemes, language, opaque=by_tags)
+        )
     return conditions
 
 
@@ -244,18 +251,28 @@ async def find_rows(
     page reads at most `relevance.window` vectors, and every match is reachable by
     paging."""
     sort = filters.effective_sort
+    ranked = sort is Sort.relevance and filters.q and relevance is not None
+    # Ranking a common word among tags every match must carry: the matches are walked
+    # from the first tag's rows of document_tags, newest first (`rank._newest`). Only
+    # the other tags are conditions on the document: the first one as well would make
+    # the planner count its selectivity twice and expect too few matches to walk.
+    walk = ranked and relevance is not None and relevance.density >= ranking.WALK_DENSITY
+    tag = filters.tags_all[0] if walk and filters.tags_all else None
     conditions = filter_conditions(
         principal,
-        filters,
+        replace(filters, tags_all=filters.tags_all[1:]) if tag else filters,
         fields,
         language=language,
         named=named,
         rest_has_lexemes=rest_has_lexemes,
+        one_by_one=tag is not None,
     )
     if filters.q or filters.title_like:
         await plan_for_search(session, work_mem_mb)
-    if sort is Sort.relevance and filters.q and relevance is not None:
-        return await ranking.relevance_rows(session, conditions, relevance, limit, after), True
+    if ranked:
+        assert relevance is not None
+        rows = await ranking.relevance_rows(session, conditions, relevance, limit, after, tag)
+        return rows, True
 
     if sort is Sort.relevance:
         if not filters.title_like:

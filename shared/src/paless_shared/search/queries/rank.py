@@ -34,7 +34,7 @@ from paless_shared.search.queries.index import (
     numbers_of,
     tsquery,
 )
-from paless_shared.tables import Document
+from paless_shared.tables import Document, document_tags
 
 
 @dataclass(frozen=True)
@@ -42,12 +42,16 @@ class Relevance:
     """How relevance order scores a query: its terms (the words and phrases it asks
     for, not the excluded ones) each with its rarity weight, the corpus's average
     vector length, the languages the terms are stemmed in, and how many of the newest
-    matches are ranked (the rest follow newest first)."""
+    matches are ranked (the rest follow newest first), and how common its matches are
+    expected to be."""
 
     terms: tuple[tuple[str, float], ...]
     average_length: float
     languages: Languages
     window: int
+    # The share of documents the query is expected to match, from its words' counts
+    # (as if they occurred independently); 0 when not known.
+    density: float = 0.0
 
 
 # BM25's constants: how fast a term's count saturates, how much length counts.
@@ -62,6 +66,13 @@ _EVERY_FIELD: Any = literal_column("CAST('{1, 1, 1, 1}' AS real[])")
 # title is short and says what the document is), in a note half, in the file name a
 # quarter. ts_rank's weights of D (text), C (notes), B (file name), A (title).
 _FIELD_BONUS: Any = literal_column("CAST('{0, 0.5, 0.25, 1.0}' AS real[])")
+
+
+# From this expected share of documents matching (`Relevance.density`) up, a ranked
+# search with a tag filter walks the tag's documents newest first (`_newest`) and
+# tests the words on each: it reads at most about window / density vectors, where the
+# GIN indexes' bitmaps would hold an entry for every document holding the words.
+WALK_DENSITY = 0.5
 
 
 # OFFSET 0, as written (not a parameter): Postgres keeps such a subquery apart
@@ -194,27 +205,42 @@ def ordered(
     return statement.order_by(sort_key.asc(), Document.id.asc())
 
 
+def _newest(
+    statement: Any, conditions: list[ColumnElement[bool]], tag: uuid.UUID | None
+) -> tuple[Any, tuple[Any, Any]]:
+    """`statement` (of documents) restricted to those passing `conditions`, and the two
+    columns that order them newest first. With `tag` (one they must all carry), from
+    the tag's rows of `document_tags`, which an index gives in date order
+    (`ix_document_tags_tag_added`): the newest matches of a common word are then the
+    tag's newest documents, tested one by one until there are enough, however many
+    documents the tag is on. (For a rare word the planner still takes the GIN indexes'
+    bitmaps, and sorts the few rows they give.)"""
+    if tag is None:
+        return statement.where(*conditions), (Document.added_at, Document.id)
+    walked = statement.select_from(
+        document_tags.join(Document, Document.id == document_tags.c.document_id)
+    ).where(document_tags.c.tag_id == literal(tag, document_tags.c.tag_id.type), *conditions)
+    return walked, (document_tags.c.added_at, document_tags.c.document_id)
+
+
 async def relevance_rows(
     session: AsyncSession,
     conditions: list[ColumnElement[bool]],
     relevance: Relevance,
     limit: int,
     after: tuple[Any, uuid.UUID] | None,
+    tag: uuid.UUID | None = None,
 ) -> list[Any]:
+    """A page in relevance order (see `find_rows`); `tag`: a tag every match carries
+    (`_newest`)."""
     rows: list[Any] = []
     rank_window = relevance.window
-    newest_first = (Document.added_at.desc(), Document.id.desc())
     if after is None or isinstance(after[0], float):
         # Ranking reads each candidate's whole vector (TOASTed, a few KB): bounded to
         # the newest `window` matches, so a word in every document costs the same at
         # 100k documents as at 10k. Rarer words rank all their matches.
-        window = (
-            select(Document.id)
-            .where(*conditions)
-            .order_by(*newest_first)
-            .limit(rank_window)
-            .subquery()
-        )
+        candidates, (added, row_id) = _newest(select(Document.id), conditions, tag)
+        window = candidates.order_by(added.desc(), row_id.desc()).limit(rank_window).subquery()
         counts, score, parameters = _scored(relevance)
         sort_key = cast(score, Float)
         statement = (
@@ -228,13 +254,10 @@ async def relevance_rows(
             # The first page holds the whole window, which is not full: nothing older.
             return rows
         # The rest: matches older than the window, newest first.
+        edges, (added, row_id) = _newest(select(Document.added_at, Document.id), conditions, tag)
         edge = (
             await session.execute(
-                select(Document.added_at, Document.id)
-                .where(*conditions)
-                .order_by(*newest_first)
-                .offset(rank_window - 1)
-                .limit(1)
+                edges.order_by(added.desc(), row_id.desc()).offset(rank_window - 1).limit(1)
             )
         ).first()
         if edge is None:
@@ -242,17 +265,10 @@ async def relevance_rows(
         before: tuple[Any, uuid.UUID] = (edge[0], edge[1])
     else:
         before = after
-    rest = (
-        listing(Document.added_at, False)
-        .where(
-            *conditions,
-            tuple_(Document.added_at, Document.id)
-            < tuple_(
-                literal(before[0], Document.added_at.type), literal(before[1], Document.id.type)
-            ),
-        )
-        .order_by(*newest_first)
-        .limit(limit - len(rows))
+    rest, (added, row_id) = _newest(listing(Document.added_at, False), conditions, tag)
+    older = tuple_(added, row_id) < tuple_(
+        literal(before[0], Document.added_at.type), literal(before[1], Document.id.type)
     )
+    rest = rest.where(older).order_by(added.desc(), row_id.desc()).limit(limit - len(rows))
     rows.extend((await session.execute(rest)).all())
     return rows
