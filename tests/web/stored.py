@@ -20,7 +20,9 @@ from paless_shared.tables import (
     CustomFieldValue,
     Document,
     DocumentStatus,
+    Grant,
     Note,
+    Permission,
     document_tags,
 )
 from tests.conftest import Account
@@ -111,6 +113,20 @@ class StoredDocuments:
             session.add(obj)
             await session.commit()
         return str(obj.id)
+
+    async def share(self, document_ids: Iterable[str | uuid.UUID], reader: Account) -> None:
+        """Grant `reader` view on these documents."""
+        async with self._db() as session:
+            for document_id in document_ids:
+                session.add(
+                    Grant(
+                        object_type="document",
+                        object_id=_uuid(document_id),
+                        user_id=reader.id,
+                        permission=Permission.view,
+                    )
+                )
+            await session.commit()
 
     async def row(self, document_id: str | uuid.UUID) -> Document:
         async with self._db() as session:

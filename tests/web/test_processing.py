@@ -10,9 +10,10 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from paless_shared.tables import Document, Grant, Permission
+from paless_shared.tables import Document
 from tests.conftest import upload
 from tests.pdfs import corrupt_pdf, encrypted_pdf, owner_only_encrypted_pdf, text_pdf
+from tests.web.stored import StoredDocuments
 from tests.web.support import object_keys
 
 # Every column a re-run must leave as it was (modified_at may be touched).
@@ -203,17 +204,7 @@ async def test_a_copy_the_reader_may_not_see_is_not_pointed_at(
 ) -> None:
     owner, reader = await make_account(), await make_account()
     first, second, third = await copies(client, owner, 3, run_worker)
-    async with db() as session:
-        for document_id in (second, third):
-            session.add(
-                Grant(
-                    object_type="document",
-                    object_id=uuid.UUID(document_id),
-                    user_id=reader.id,
-                    permission=Permission.view,
-                )
-            )
-        await session.commit()
+    await StoredDocuments(db).share((second, third), reader)
 
     assert await duplicate_of(client, reader, [second, third]) == [None, second]
     assert await duplicate_of(client, owner, [second, third]) == [first, first]

@@ -19,7 +19,7 @@ from paless_shared.search.queries.index import Languages
 from paless_shared.search.queries.statistics import TermCounts
 from paless_shared.search.service import _Prepared, _relevance
 from paless_shared.search.terms import disjuncts
-from paless_shared.tables import Document, Grant, Permission, Tag, document_tags
+from paless_shared.tables import Document, Tag, document_tags
 from tests.conftest import Account
 from tests.web.stored import StoredDocuments, running_app, search
 
@@ -111,15 +111,8 @@ async def test_walking_the_tag_gives_the_pages_the_bitmaps_give(
                 for document in (shared, private)
             ],
         )
-        session.add(
-            Grant(
-                object_type="document",
-                object_id=uuid.UUID(shared),
-                permission=Permission.view,
-                user_id=account.id,
-            )
-        )
         await session.commit()
+    await stored.share([shared], account)
 
     odd = {document for n, document in enumerate(tagged) if n % 2}
     with_parcel = {document for n, document in enumerate(tagged) if n % 3 == 0}
