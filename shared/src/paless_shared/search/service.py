@@ -190,24 +190,19 @@ def _relevance(prepared: _Prepared, rank_window: int) -> Relevance:
             weight = math.log(1 + (counts.documents - held + 0.5) / (held + 0.5))
         weighted.append((term, weight))
     window = rank_window
-    # At most as many matches as the rarest wanted term of each alternative has.
+    # At most as many matches as the rarest wanted term of each alternative has; and
+    # the share of documents its likeliest alternative matches, its terms taken as
+    # independent (a term that makes no lexeme asks nothing; before the first count,
+    # nothing is known: 0).
     most = 0
+    density = 0.0
     for group in groups:
         known = [counts.per_term[term] for term in terms.wanted([group]) if term in counts.per_term]
         most += min(known) if known else counts.documents
+        if counts.documents:
+            density = max(density, math.prod(held / counts.documents for held in known))
     if counts.documents and rank_window < most <= rank_window * FULL_RANK_FACTOR:
         window = rank_window * FULL_RANK_FACTOR
-    # The share of documents its likeliest alternative matches, its terms taken as
-    # independent (a term that makes no lexeme asks nothing; before the first count,
-    # nothing is known: 0).
-    density = 0.0
-    for group in groups if counts.documents else ():
-        share = 1.0
-        for term in terms.wanted([group]):
-            held = counts.per_term.get(term)
-            if held is not None:
-                share *= held / counts.documents
-        density = max(density, share)
     return Relevance(
         terms=tuple(weighted),
         average_length=counts.average_length,

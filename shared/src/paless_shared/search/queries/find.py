@@ -251,12 +251,12 @@ async def find_rows(
     page reads at most `relevance.window` vectors, and every match is reachable by
     paging."""
     sort = filters.effective_sort
-    ranked = sort is Sort.relevance and filters.q and relevance is not None
+    ranked_by = relevance if sort is Sort.relevance and filters.q else None
     # Ranking a common word among tags every match must carry: the matches are walked
     # from the first tag's rows of document_tags, newest first (`rank._newest`). Only
     # the other tags are conditions on the document: the first one as well would make
     # the planner count its selectivity twice and expect too few matches to walk.
-    walk = ranked and relevance is not None and relevance.density >= ranking.WALK_DENSITY
+    walk = ranked_by is not None and ranked_by.density >= ranking.WALK_DENSITY
     tag = filters.tags_all[0] if walk and filters.tags_all else None
     conditions = filter_conditions(
         principal,
@@ -269,9 +269,8 @@ async def find_rows(
     )
     if filters.q or filters.title_like:
         await plan_for_search(session, work_mem_mb)
-    if ranked:
-        assert relevance is not None
-        rows = await ranking.relevance_rows(session, conditions, relevance, limit, after, tag)
+    if ranked_by is not None:
+        rows = await ranking.relevance_rows(session, conditions, ranked_by, limit, after, tag)
         return rows, True
 
     if sort is Sort.relevance:
